@@ -1,0 +1,47 @@
+package io.chalkstream.pipeline;
+
+import io.chalkstream.enrich.ClassroomOptions;
+import io.chalkstream.sink.BigQuerySinkOptions;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** Options of {@code ./chalkstream stream}; each {@code @Description} is its documentation. */
+public interface ChalkstreamOptions extends ClassroomOptions, BigQuerySinkOptions, PubsubOptions {
+  @Description(
+      "Pub/Sub subscription with Classroom notifications, projects/P/subscriptions/S. Use "
+          + "--pubsubRootUrl=http://127.0.0.1:8085 for the Pub/Sub emulator.")
+  String getSubscription();
+
+  void setSubscription(String value);
+
+  @Description("Local DuckDB file to write to; created when absent, appended to when present.")
+  @Default.String("chalkstream.duckdb")
+  String getDuckdbPath();
+
+  void setDuckdbPath(String value);
+
+  @Description(
+      "Length in seconds of the fixed windows that group notifications by collection and course; "
+          + "notifications of one resource in a window share one get call.")
+  @Default.Integer(60)
+  Integer getWindowSeconds();
+
+  void setWindowSeconds(Integer value);
+
+  @Description(
+      "How long, in hours, a window still accepts late notifications (each fires a late pane). "
+          + "Keep it above any delay the subscription can have.")
+  @Default.Integer(48)
+  Integer getAllowedLatenessHours();
+
+  void setAllowedLatenessHours(Integer value);
+
+  @Description(
+      "Local runs: stop cleanly after this many seconds with no new message, every buffered "
+          + "window flushed; 0 runs until stopped.")
+  @Default.Integer(0)
+  Integer getStopAfterIdleSeconds();
+
+  void setStopAfterIdleSeconds(Integer value);
+}

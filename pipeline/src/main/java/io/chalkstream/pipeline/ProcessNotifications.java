@@ -1,0 +1,65 @@
+package io.chalkstream.pipeline;
+
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.DeadLetterCoder;
+import io.chalkstream.enrich.ClassroomClientConfig;
+import io.chalkstream.enrich.EnrichChanges;
+import io.chalkstream.enrich.ResourceFetcher;
+import io.chalkstream.enrich.WindowByCourse;
+import io.chalkstream.notification.ParseNotifications;
+import io.chalkstream.sink.Table;
+import io.chalkstream.sink.TableRows;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+
+/**
+ * The heart of Chalkstream, the same in production, locally and in tests: Pub/Sub messages in,
+ * rows for every table out ({@link TableRows}). Every message becomes exactly one change row or
+ * one PARSE dead letter; a failed enrichment adds an ENRICH dead letter beside its change row.
+ */
+public final class ProcessNotifications extends PTransform<PCollection<PubsubMessage>, PCollectionTuple> {
+  private final Duration window;
+  private final Duration allowedLateness;
+  private final ClassroomClientConfig classroom;
+  private final ResourceFetcher.RetryPolicy retryPolicy;
+
+  public ProcessNotifications(Duration window, Duration allowedLateness,
+      ClassroomClientConfig classroom, ResourceFetcher.RetryPolicy retryPolicy) {
+    this.window = window;
+    this.allowedLateness = allowedLateness;
+    this.classroom = classroom;
+    this.retryPolicy = retryPolicy;
+  }
+
+  public static ProcessNotifications from(ChalkstreamOptions options) {
+    if (options.getWindowSeconds() == null || options.getWindowSeconds() <= 0) {
+      throw new IllegalArgumentException(
+          "--windowSeconds must be a positive number of seconds, got " + options.getWindowSeconds());
+    }
+    return new ProcessNotifications(Duration.standardSeconds(options.getWindowSeconds()),
+        Duration.standardHours(options.getAllowedLatenessHours()),
+        ClassroomClientConfig.forGets(options), ResourceFetcher.RetryPolicy.from(options));
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<PubsubMessage> messages) {
+    PCollectionTuple parsed = messages.apply("Parse", new ParseNotifications());
+    PCollectionTuple enriched = parsed.get(ParseNotifications.NOTIFICATIONS)
+        .apply("WindowByCollectionAndCourse", new WindowByCourse(window, allowedLateness))
+        .apply("Enrich", new EnrichChanges(classroom, retryPolicy));
+    PCollectionTuple rows = enriched.get(EnrichChanges.CHANGES)
+        .apply("ToChangeRows", new TableRows.FromChanges());
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(parsed.get(ParseNotifications.DEAD_LETTERS))
+            .and(enriched.get(EnrichChanges.DEAD_LETTERS))
+            .apply("FlattenDeadLetters", Flatten.pCollections())
+            .setCoder(DeadLetterCoder.of());
+    return rows.and(TableRows.tag(Table.DEAD_LETTERS),
+        deadLetters.apply("ToDeadLetterRows", new TableRows.FromDeadLetters()));
+  }
+}

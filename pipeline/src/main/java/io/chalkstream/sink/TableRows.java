@@ -1,0 +1,70 @@
+package io.chalkstream.sink;
+
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.enrich.EnrichedChange;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
+
+/**
+ * The rows bound for each table, as one {@link PCollectionTuple} tagged by {@link #tag(Table)}:
+ * what every sink consumes.
+ */
+public final class TableRows {
+  private static final Map<Table, TupleTag<Row>> TAGS = new EnumMap<>(Table.class);
+
+  static {
+    for (Table t : Table.values()) {
+      TAGS.put(t, new TupleTag<>(t.tableName()));
+    }
+  }
+
+  private TableRows() {}
+
+  public static TupleTag<Row> tag(Table table) {
+    return TAGS.get(table);
+  }
+
+  /** Splits enriched changes into rows of the three change tables. */
+  public static final class FromChanges extends PTransform<PCollection<EnrichedChange>, PCollectionTuple> {
+    @Override
+    public PCollectionTuple expand(PCollection<EnrichedChange> changes) {
+      PCollectionTuple out = changes.apply("RouteByCollection",
+          ParDo.of(new DoFn<EnrichedChange, Row>() {
+            @ProcessElement
+            public void process(@Element EnrichedChange change, MultiOutputReceiver receiver) {
+              Row row = ChangeRows.toRow(change, Instant.now().getMillis());
+              receiver.get(tag(ChangeRows.tableOf(change.notification().collection()))).output(row);
+            }
+          }).withOutputTags(tag(Table.ROSTER_CHANGES),
+              TupleTagList.of(tag(Table.COURSEWORK_CHANGES)).and(tag(Table.SUBMISSION_CHANGES))));
+      for (Table t : new Table[] {Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES,
+          Table.SUBMISSION_CHANGES}) {
+        out.get(tag(t)).setCoder(SchemaCoder.of(t.beamSchema()));
+      }
+      return out;
+    }
+  }
+
+  /** Turns dead letters into {@code dead_letters} rows. */
+  public static final class FromDeadLetters extends PTransform<PCollection<DeadLetter>, PCollection<Row>> {
+    @Override
+    public PCollection<Row> expand(PCollection<DeadLetter> deadLetters) {
+      return deadLetters
+          .apply("ToDeadLetterRows",
+              MapElements.into(TypeDescriptors.rows()).via(DeadLetterRows::toRow))
+          .setCoder(SchemaCoder.of(Table.DEAD_LETTERS.beamSchema()));
+    }
+  }
+}
