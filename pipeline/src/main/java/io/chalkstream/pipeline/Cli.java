@@ -1,0 +1,45 @@
+package io.chalkstream.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Turns command-line arguments into options, with one-line errors a person can act on. */
+final class Cli {
+  private Cli() {}
+
+  /** A mistake in how the command was called: exit code 2, no stack trace. */
+  static final class UsageError extends RuntimeException {
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  static <T extends PipelineOptions> T parse(String[] args, Class<T> type, String command) {
+    List<String> kept = new ArrayList<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        throw new UsageError("unexpected argument '" + arg + "': options look like --name=value; "
+            + "see ./chalkstream " + command + " --help");
+      }
+      if (!arg.equals("--verbose")) {
+        kept.add(arg);
+      }
+    }
+    PipelineOptionsFactory.register(type);
+    try {
+      return PipelineOptionsFactory.fromArgs(kept.toArray(new String[0])).as(type);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      int property = message.indexOf("missing a property named '");
+      if (property >= 0) {
+        String name = message.substring(property + 26, message.indexOf('\'', property + 26));
+        throw new UsageError("unknown option --" + name + "; see ./chalkstream " + command
+            + " --help");
+      }
+      throw new UsageError(message.lines().findFirst().orElse(message)
+          + "; see ./chalkstream " + command + " --help");
+    }
+  }
+}
