@@ -1,0 +1,174 @@
+package io.chalkstream.local;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers the Google Classroom REST API v1 from a
+ * {@link School}, in the real API's JSON and error shapes, so the real Classroom Java client
+ * works against it unchanged (point it at {@link #rootUrl()}).
+ *
+ * <p>It serves the get and list calls of courses, students, teachers, course work and student
+ * submissions (lists page with {@code pageSize}/{@code pageToken}), {@code registrations.create}
+ * and {@code registrations.delete}, and Google's HTTP batch endpoint {@code POST batch} (at most
+ * {@value #MAX_BATCH_PARTS} calls). It counts what it receives ({@link #counters()}) and injects
+ * errors and delays on demand ({@link #faults()}).
+ */
+public final class ClassroomTestServer implements AutoCloseable {
+
+  /** The most calls one batch request may carry; more are refused with 400, as by the API. */
+  public static final int MAX_BATCH_PARTS = 50;
+
+  private static final Logger LOG = Logger.getLogger(ClassroomTestServer.class.getName());
+  private static final int THREADS = 32;
+
+  static {
+    // The JDK server writes headers and body in separate packets; without TCP_NODELAY, Nagle
+    // plus the client's delayed ACK add ~40 ms to every call. Read once, when the JDK's server
+    // configuration loads, so it must be set before the first HttpServer of the JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final School school;
+  private final Counters counters = new Counters();
+  private final Faults faults = new Faults();
+  private final ApiDispatcher api;
+  private final AtomicLong batchesAnswered = new AtomicLong();
+  private final ExecutorService executor;
+  private final HttpServer http;
+
+  /** Binds a free port on 127.0.0.1 and starts serving {@code school}. */
+  public ClassroomTestServer(School school) throws IOException {
+    this.school = school;
+    this.api = new ApiDispatcher(school, counters, faults);
+    this.executor = Executors.newFixedThreadPool(THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "classroom-test-server");
+      thread.setDaemon(true); // never keeps a JVM alive that forgot to close the server
+      return thread;
+    });
+    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    this.http = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+    http.createContext("/", this::handle);
+    http.setExecutor(executor);
+    http.start();
+  }
+
+  /** A started server for {@code school}; same as the constructor. */
+  public static ClassroomTestServer start(School school) throws IOException {
+    return new ClassroomTestServer(school);
+  }
+
+  /** The API root to give the client's {@code setRootUrl}, e.g. {@code http://127.0.0.1:PORT/}. */
+  public String rootUrl() {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+  }
+
+  /** The school the server answers from; changes show in the next answers. */
+  public School school() {
+    return school;
+  }
+
+  /** What the server has received so far. */
+  public Counters counters() {
+    return counters;
+  }
+
+  /** The errors and delays the server injects; changeable while it runs. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /**
+   * Sets the page size list calls get when they ask for none (default 30) and the most they get
+   * whatever they ask (default 1000). Small values make tests exercise paging.
+   */
+  public ClassroomTestServer pageSizes(int defaultSize, int maxSize) {
+    api.pageSizes(defaultSize, maxSize);
+    return this;
+  }
+
+  /** Stops serving at once and releases the port and threads. */
+  @Override
+  public void close() {
+    http.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      counters.recordRequest();
+      pause(faults.latencyMillis());
+      ApiResponse response;
+      try {
+        Map<String, String> headers = headers(exchange.getRequestHeaders());
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String method = exchange.getRequestMethod();
+        response = method.equals("POST") && exchange.getRequestURI().getRawPath().equals("/batch")
+            ? batch(headers, body)
+            : api.dispatch(ApiRequest.of(method, exchange.getRequestURI(), headers, body));
+      } catch (IllegalArgumentException e) {
+        response = ApiResponse.error(400, e.getMessage(), null);
+      } catch (RuntimeException e) {
+        // HttpServer would swallow it and drop the connection; answer like the API and say why.
+        LOG.log(Level.WARNING, "test server failed", e);
+        response = ApiResponse.error(500);
+      }
+      byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+      response.headers().forEach(exchange.getResponseHeaders()::set);
+      exchange.sendResponseHeaders(response.status(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  // Every part goes through the same dispatcher as a direct call, in order.
+  private ApiResponse batch(Map<String, String> headers, byte[] body) {
+    String boundary = HttpBatch.boundary(headers.get("Content-Type"));
+    List<HttpBatch.Part> parts = HttpBatch.parse(ApiRequest.decoded(headers, body), boundary);
+    counters.recordBatch(parts.size());
+    Optional<Faults.Fault> fault = faults.forBatch();
+    if (fault.isPresent()) {
+      return ApiResponse.error(fault.get());
+    }
+    if (parts.size() > MAX_BATCH_PARTS) {
+      return ApiResponse.error(
+          400, "A batch request cannot contain more than " + MAX_BATCH_PARTS + " requests.", null);
+    }
+    List<ApiResponse> answers = parts.stream().map(part -> api.dispatch(part.request())).toList();
+    return HttpBatch.render(parts, answers, "batch_" + batchesAnswered.incrementAndGet());
+  }
+
+  private static Map<String, String> headers(Headers headers) {
+    Map<String, String> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, values) -> map.put(name, values.isEmpty() ? "" : values.get(0)));
+    return map;
+  }
+
+  private static void pause(long millis) {
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // shutting down: answer without the delay
+      }
+    }
+  }
+}
