@@ -13,7 +13,11 @@ import com.google.api.client.json.GenericJson;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.classroom.Classroom;
 import com.google.api.services.classroom.ClassroomRequest;
+import com.google.api.services.classroom.model.CloudPubsubTopic;
+import com.google.api.services.classroom.model.CourseWorkChangesInfo;
 import com.google.api.services.classroom.model.CourseWork;
+import com.google.api.services.classroom.model.Feed;
+import com.google.api.services.classroom.model.Registration;
 import com.google.api.services.classroom.model.Student;
 import com.google.api.services.classroom.model.StudentSubmission;
 import io.chalkstream.local.Faults.Fault;
@@ -71,7 +75,8 @@ public class ClassroomTestServerBatchTest {
         calls.add(classroom.courses().courseWork().get(course.getId(), w.getId()));
         expectations.add(new Expectation(json(w)));
         for (StudentSubmission sub : school.submissions(course.getId(), w.getId())) {
-          calls.add(classroom.courses().courseWork().studentSubmissions().get(course.getId(), w.getId(), sub.getId()));
+          calls.add(classroom.courses().courseWork().studentSubmissions()
+              .get(course.getId(), w.getId(), sub.getId()));
           expectations.add(new Expectation(json(sub)));
         }
       }
@@ -109,7 +114,8 @@ public class ClassroomTestServerBatchTest {
       boolean exists = i % 3 != 1;
       Expectation e = new Expectation(exists ? json(students.get(i)) : null);
       expectations.add(e);
-      queue(batch, classroom.courses().students().get(courseId, exists ? students.get(i).getUserId() : "404" + i), e);
+      String userId = exists ? students.get(i).getUserId() : "404" + i;
+      queue(batch, classroom.courses().students().get(courseId, userId), e);
     }
     batch.execute();
     for (Expectation e : expectations) {
@@ -124,10 +130,30 @@ public class ClassroomTestServerBatchTest {
   }
 
   @Test
+  public void partsMayCarryBodies() throws IOException {
+    String courseId = school.courses().get(0).getId();
+    Registration request = new Registration()
+        .setFeed(new Feed().setFeedType("COURSE_WORK_CHANGES")
+            .setCourseWorkChangesInfo(new CourseWorkChangesInfo().setCourseId(courseId)))
+        .setCloudPubsubTopic(new CloudPubsubTopic().setTopicName("projects/p/topics/work"));
+    Expectation course = new Expectation(json(school.course(courseId).orElseThrow()));
+    Expectation created = new Expectation(null);
+    BatchRequest batch = classroom.batch();
+    queue(batch, classroom.courses().get(courseId), course);
+    queue(batch, classroom.registrations().create(request), created);
+    batch.execute();
+    assertEquals(course.expectedJson, course.answer);
+    Registration stored = school.registrations().get(0);
+    assertEquals(json(stored), created.answer);
+    assertEquals(courseId, stored.getFeed().getCourseWorkChangesInfo().getCourseId());
+  }
+
+  @Test
   public void partsCarryRetryAfterAndAnsweredCallsCount() throws IOException {
     String courseId = school.courses().get(0).getId();
     Student student = school.students(courseId).get(0);
-    server.faults().onPath("v1/courses/" + courseId + "/students/" + student.getUserId(), Fault.of(429).retryAfter(7));
+    String path = "v1/courses/" + courseId + "/students/" + student.getUserId();
+    server.faults().onPath(path, Fault.of(429).retryAfter(7));
     List<HttpHeaders> failureHeaders = new ArrayList<>();
     BatchRequest batch = classroom.batch();
     classroom.courses().students().get(courseId, student.getUserId()).queue(batch, new JsonBatchCallback<>() {

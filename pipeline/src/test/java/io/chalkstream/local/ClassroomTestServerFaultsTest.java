@@ -76,7 +76,8 @@ public class ClassroomTestServerFaultsTest {
 
   @Test
   public void methodRulesCarryTheirOwnMessage() {
-    server.faults().onMethod("registrations.create", Fault.of(403).message("@MissingGrant The user has not granted"));
+    server.faults().onMethod("registrations.create",
+        Fault.of(403).message("@MissingGrant The user has not granted"));
     GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
         () -> classroom.registrations().create(new Registration()
             .setFeed(new Feed().setFeedType("DOMAIN_ROSTER_CHANGES"))

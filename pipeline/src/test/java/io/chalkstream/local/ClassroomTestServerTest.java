@@ -41,6 +41,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -87,7 +91,8 @@ public class ClassroomTestServerTest {
       assertEquals(expected.getProfile().getName().getFullName(), actual.getProfile().getName().getFullName());
       assertEquals(expected.getProfile().getEmailAddress(), actual.getProfile().getEmailAddress());
     }
-    Student zoe = classroom.courses().students().get(courseId, school.students(courseId).get(2).getUserId()).execute();
+    String zoeId = school.students(courseId).get(2).getUserId();
+    Student zoe = classroom.courses().students().get(courseId, zoeId).execute();
     assertThat(zoe.getProfile().getName().getGivenName(), is("Zoë"));
     assertNull("an absent email stays absent", zoe.getProfile().getEmailAddress());
 
@@ -114,6 +119,28 @@ public class ClassroomTestServerTest {
     double points = classroom.courses().courseWork().get(courseId, school.courseWork(courseId).get(1).getId())
         .execute().getMaxPoints();
     assertNotEquals("fractional maxPoints survive", 0.0, points % 1, 0.0);
+  }
+
+  @Test
+  public void concurrentCallersAreAllAnsweredAndCounted() throws Exception {
+    List<Student> students = school.students(course.getId());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> names = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Student s = students.get(i % students.size());
+        names.add(pool.submit(() ->
+            classroom.courses().students().get(course.getId(), s.getUserId()).execute().getProfile().getId()));
+      }
+      for (int i = 0; i < names.size(); i++) {
+        assertEquals(students.get(i % students.size()).getUserId(), names.get(i).get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(200, server.counters().calls("students.get"));
+    String firstPath = "v1/courses/" + course.getId() + "/students/" + students.get(0).getUserId();
+    assertEquals(40, server.counters().callsTo(firstPath));
   }
 
   @Test
@@ -144,11 +171,15 @@ public class ClassroomTestServerTest {
   @Test
   public void unknownPathsAre404InTheApiErrorShape() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(server.rootUrl() + "v1/nothing")).timeout(Duration.ofSeconds(5)).build(),
+        HttpRequest.newBuilder(URI.create(server.rootUrl() + "v1/nothing"))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(404, response.statusCode());
-    assertEquals("application/json; charset=UTF-8", response.headers().firstValue("Content-Type").orElseThrow());
-    assertEquals("{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\"}}",
+    assertEquals("application/json; charset=UTF-8",
+        response.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\"}}",
         response.body());
     assertEquals(1, server.counters().calls("unknown"));
   }
@@ -221,7 +252,8 @@ public class ClassroomTestServerTest {
     assertEquals("the max page size caps what is asked", 3, capped.getCourses().size());
 
     ListCoursesResponse archived = classroom.courses().list().setCourseStates(List.of("ARCHIVED")).execute();
-    assertEquals(List.of(school.courses().get(4).getId()), archived.getCourses().stream().map(Course::getId).toList());
+    assertEquals(List.of(school.courses().get(4).getId()),
+        archived.getCourses().stream().map(Course::getId).toList());
     assertNull(archived.getNextPageToken());
   }
 
@@ -241,7 +273,8 @@ public class ClassroomTestServerTest {
     assertEquals("5 students x 4 course work", 20, ids.size());
     assertEquals(3, pages);
 
-    assertEquals(5, classroom.courses().students().list(course.getId()).setPageSize(5).execute().getStudents().size());
+    assertEquals(5,
+        classroom.courses().students().list(course.getId()).setPageSize(5).execute().getStudents().size());
     assertEquals(404, assertThrows(GoogleJsonResponseException.class,
         () -> classroom.courses().students().list("1").execute()).getStatusCode());
     assertEquals(400, assertThrows(GoogleJsonResponseException.class,

@@ -47,18 +47,21 @@ public class SchoolTest {
     assertTrue(users.stream().anyMatch(u -> u.getEmailAddress() == null));
     assertTrue(users.stream().anyMatch(u -> !u.getName().getFullName().chars().allMatch(ch -> ch < 128)));
 
-    List<CourseWork> work = school.courses().stream().flatMap(c -> school.courseWork(c.getId()).stream()).toList();
+    List<CourseWork> work =
+        school.courses().stream().flatMap(c -> school.courseWork(c.getId()).stream()).toList();
     assertTrue(work.stream().anyMatch(w -> w.getMaxPoints() != null && w.getMaxPoints() % 1 != 0));
     assertTrue(work.stream().anyMatch(w -> w.getMaxPoints() == null));
 
     List<StudentSubmission> submissions = school.courses().stream()
         .flatMap(c -> school.submissions(c.getId(), "-").stream()).toList();
     assertEquals("every student x course work", 3 * 8 * 5, submissions.size());
-    assertThat(submissions.stream().map(StudentSubmission::getState).distinct().count(), greaterThanOrEqualTo(4L));
+    assertThat(submissions.stream().map(StudentSubmission::getState).distinct().count(),
+        greaterThanOrEqualTo(4L));
     assertTrue(submissions.stream().allMatch(s -> s.getLate() == null || s.getLate()));
 
     Set<Integer> fractionDigits = new HashSet<>();
-    Stream.concat(work.stream().map(CourseWork::getUpdateTime), submissions.stream().map(StudentSubmission::getUpdateTime))
+    Stream.concat(work.stream().map(CourseWork::getUpdateTime),
+            submissions.stream().map(StudentSubmission::getUpdateTime))
         .forEach(t -> {
           assertTrue(t, t.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?Z"));
           fractionDigits.add(t.contains(".") ? t.length() - t.indexOf('.') - 2 : 0);
@@ -86,7 +89,8 @@ public class SchoolTest {
     MutableClock clock = new MutableClock(Instant.parse("2025-05-05T05:05:05Z"));
     School school = School.synthetic(2, 2, 3, 2, clock);
     Course course = school.courses().get(0);
-    CourseWork work = new CourseWork().setCourseId(course.getId()).setId("1").setTitle("New 🆕").setState("DRAFT");
+    CourseWork work =
+        new CourseWork().setCourseId(course.getId()).setId("1").setTitle("New 🆕").setState("DRAFT");
     school.putCourseWork(work);
     assertEquals("2025-05-05T05:05:05Z", school.courseWork(course.getId(), "1").orElseThrow().getUpdateTime());
     work.setTitle("changed outside");
