@@ -2,6 +2,7 @@ package io.chalkstream.pipeline;
 
 import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.deadletter.DeadLetterCoder;
+import io.chalkstream.deadletter.GlobalWindow;
 import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.EnrichChanges;
 import io.chalkstream.enrich.ResourceFetcher;
@@ -56,7 +57,8 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
         .apply("ToChangeRows", new TableRows.FromChanges());
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(parsed.get(ParseNotifications.DEAD_LETTERS))
-            .and(enriched.get(EnrichChanges.DEAD_LETTERS))
+            .and(enriched.get(EnrichChanges.DEAD_LETTERS)
+                .apply("DeadLettersToGlobalWindow", GlobalWindow.<DeadLetter>of()))
             .apply("FlattenDeadLetters", Flatten.pCollections())
             .setCoder(DeadLetterCoder.of());
     return rows.and(TableRows.tag(Table.DEAD_LETTERS),

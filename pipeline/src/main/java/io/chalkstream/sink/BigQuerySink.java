@@ -6,6 +6,7 @@ import com.google.api.services.bigquery.model.TableRow;
 import com.google.api.services.bigquery.model.TimePartitioning;
 import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.deadletter.DeadLetterCoder;
+import io.chalkstream.deadletter.GlobalWindow;
 import io.chalkstream.deadletter.Stage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -98,7 +99,8 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
           .apply("Write " + table.tableName(), write(table, rows.get(TableRows.tag(table))));
       refused = refused.and(result.getFailedStorageApiInserts()
           .apply("Refused " + table.tableName(), refusedAsDeadLetters(table))
-          .setCoder(DeadLetterCoder.of()));
+          .setCoder(DeadLetterCoder.of())
+          .apply("Refused " + table.tableName() + " to global window", GlobalWindow.of()));
     }
     PCollection<Row> writeDeadLetters = refused
         .apply("FlattenRefused", Flatten.pCollections())
