@@ -32,6 +32,16 @@ public final class EmbeddedNotificationSource
       java.io.Serializable {
     @Override
     public void finalizeCheckpoint() {}
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Checkpoint;
+    }
+
+    @Override
+    public int hashCode() {
+      return 1;
+    }
   }
 
   @Override

@@ -44,4 +44,18 @@ public interface ChalkstreamOptions extends ClassroomOptions, BigQuerySinkOption
   Integer getStopAfterIdleSeconds();
 
   void setStopAfterIdleSeconds(Integer value);
+
+  @Description(
+      "Embedded runs (no --subscription): how many notifications the simulated school publishes "
+          + "before the run flushes and ends.")
+  @Default.Integer(2000)
+  Integer getSimulationMessages();
+
+  void setSimulationMessages(Integer value);
+
+  @Description("Embedded runs: milliseconds between two steps of simulated school activity.")
+  @Default.Integer(10)
+  Integer getSimulationPaceMillis();
+
+  void setSimulationPaceMillis(Integer value);
 }

@@ -1,0 +1,80 @@
+package io.chalkstream.local;
+
+import java.io.IOException;
+
+/**
+ * The embedded defaults of {@code ./chalkstream stream}: a synthetic school served by the
+ * Classroom test server, an activity generator that changes it and publishes the notifications,
+ * and the in-process channel the pipeline reads them from.
+ */
+public final class LocalSimulation implements AutoCloseable {
+  private static final long SEED = 20260901L;
+  private static final int COURSES = 20;
+  private static final int STUDENTS_PER_COURSE = 30;
+  private static final int COURSE_WORK_PER_COURSE = 3;
+
+  private final ClassroomTestServer server;
+  private final NotificationChannel channel;
+  private final Thread activity;
+  private volatile boolean stop;
+
+  private LocalSimulation(int notifications, long paceMillis) throws IOException {
+    server = ClassroomTestServer.start(
+        School.synthetic(SEED, COURSES, STUDENTS_PER_COURSE, COURSE_WORK_PER_COURSE));
+    channel = NotificationChannel.open("local-simulation");
+    ActivityGenerator generator = new ActivityGenerator(server, channel, SEED);
+    activity = new Thread(() -> {
+      try {
+        while (!stop && channel.publishedCount() < notifications) {
+          generator.step();
+          Thread.sleep(paceMillis);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        channel.finish(); // the source drains, the watermark ends, every window flushes
+      }
+    }, "chalkstream-activity");
+    activity.setDaemon(true);
+  }
+
+  /** Starts the school, the server and the activity: about {@code notifications} messages. */
+  public static LocalSimulation start(int notifications, long paceMillis) throws IOException {
+    LocalSimulation simulation = new LocalSimulation(notifications, paceMillis);
+    simulation.activity.start();
+    return simulation;
+  }
+
+  public String rootUrl() {
+    return server.rootUrl();
+  }
+
+  public NotificationChannel channel() {
+    return channel;
+  }
+
+  public ClassroomTestServer server() {
+    return server;
+  }
+
+  public long published() {
+    return channel.publishedCount();
+  }
+
+  public String describe() {
+    return COURSES + " courses, " + COURSES * STUDENTS_PER_COURSE + " students, Classroom API at "
+        + server.rootUrl();
+  }
+
+  /** Stops the activity early (Ctrl-C): what was published is still processed. */
+  public void stopActivity() {
+    stop = true;
+  }
+
+  @Override
+  public void close() {
+    stop = true;
+    server.close();
+    channel.close();
+  }
+}

@@ -1,0 +1,111 @@
+package io.chalkstream.pipeline;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of the jar: {@code stream}, {@code query}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
+      usage(out);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    boolean verbose = Arrays.asList(rest).contains("--verbose");
+    quietLogs(verbose);
+    try {
+      switch (command) {
+        case "stream":
+          if (Arrays.asList(rest).contains("--help")) {
+            OptionsHelp.print(out, "usage: ./chalkstream stream [--name=value ...]\n\n"
+                    + "Runs the streaming pipeline. With no --subscription it runs on embedded "
+                    + "defaults:\na simulated school, an in-process notification source and the "
+                    + "DuckDB file --duckdbPath.",
+                ChalkstreamOptions.class, StreamCommand.OWN_OPTIONS);
+            return 0;
+          }
+          return StreamCommand.run(rest, out);
+        case "query":
+          return query(rest, out, err);
+        default:
+          err.println("chalkstream: unknown command '" + command + "'");
+          usage(err);
+          return 2;
+      }
+    } catch (Cli.UsageError | IllegalArgumentException e) {
+      err.println("chalkstream " + command + ": " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 2;
+    } catch (Exception e) {
+      err.println("chalkstream " + command + ": " + rootMessage(e));
+      if (verbose) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(run again with --verbose for the stack trace)");
+      }
+      return 1;
+    }
+  }
+
+  /** {@code query [--duckdbPath=FILE] [SQL | view]}: the SQL may come in several words. */
+  private static int query(String[] args, PrintStream out, PrintStream err) {
+    String path = "chalkstream.duckdb";
+    StringBuilder sql = new StringBuilder();
+    for (String arg : args) {
+      if (arg.startsWith("--duckdbPath=")) {
+        path = arg.substring("--duckdbPath=".length());
+      } else if (arg.equals("--verbose")) {
+        continue;
+      } else if (arg.startsWith("--")) {
+        throw new Cli.UsageError("unknown option " + arg + "; usage: ./chalkstream query "
+            + "[--duckdbPath=FILE] [SQL | view name]");
+      } else {
+        sql.append(sql.length() == 0 ? "" : " ").append(arg);
+      }
+    }
+    return io.chalkstream.query.QueryCommand.run(path, sql.length() == 0 ? null : sql.toString(),
+        out, err);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return t == e ? message : message + " (" + e.getClass().getSimpleName() + ")";
+  }
+
+  /** Beam's INFO lines would bury the progress lines; --verbose brings them back. */
+  private static void quietLogs(boolean verbose) {
+    java.util.logging.Level level = verbose ? java.util.logging.Level.INFO
+        : java.util.logging.Level.WARNING;
+    java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+    root.setLevel(level);
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      h.setLevel(level);
+    }
+  }
+
+  private static void usage(PrintStream out) {
+    out.println("usage: ./chalkstream <command> [--name=value ...]");
+    out.println();
+    out.println("commands:");
+    out.println("  stream   run the pipeline (embedded simulated school by default)");
+    out.println("  query    run SQL or a named view on the local DuckDB file");
+    out.println();
+    out.println("./chalkstream <command> --help lists the options of a command.");
+  }
+}

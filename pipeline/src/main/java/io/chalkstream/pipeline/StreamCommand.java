@@ -1,0 +1,170 @@
+package io.chalkstream.pipeline;
+
+import io.chalkstream.enrich.ClassroomOptions;
+import io.chalkstream.local.EmbeddedNotificationSource;
+import io.chalkstream.local.LocalSimulation;
+import io.chalkstream.sink.BigQuerySink;
+import io.chalkstream.sink.BigQuerySinkOptions;
+import io.chalkstream.sink.DuckDbSink;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+
+/**
+ * {@code ./chalkstream stream}: builds the streaming pipeline from options and runs it. Locally
+ * (DirectRunner) it watches the run, prints progress and stops cleanly; on Dataflow it submits the
+ * job and returns.
+ */
+final class StreamCommand {
+  static final List<Class<?>> OWN_OPTIONS =
+      List.of(ChalkstreamOptions.class, ClassroomOptions.class, BigQuerySinkOptions.class);
+  /** Embedded runs use short windows so results show within seconds. */
+  static final int EMBEDDED_WINDOW_SECONDS = 5;
+
+  private StreamCommand() {}
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    ChalkstreamOptions options = Cli.parse(args, ChalkstreamOptions.class, "stream");
+    boolean embedded = options.getSubscription() == null;
+    boolean explicit = Arrays.stream(args).anyMatch(a -> a.startsWith("--classroomRootUrl"));
+    if (!embedded && !options.getSubscription().matches("projects/[^/]+/subscriptions/[^/]+")) {
+      throw new IllegalArgumentException("--subscription=" + options.getSubscription()
+          + " is not projects/PROJECT/subscriptions/SUBSCRIPTION");
+    }
+    if (embedded && explicit) {
+      throw new IllegalArgumentException("--classroomRootUrl needs --subscription: without one the "
+          + "built-in activity generator drives the built-in simulator only");
+    }
+    if (embedded && Arrays.stream(args).noneMatch(a -> a.startsWith("--windowSeconds"))) {
+      options.setWindowSeconds(EMBEDDED_WINDOW_SECONDS);
+    }
+    boolean local = options.getRunner() == null || options.getRunner() == DirectRunner.class;
+    PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
+        ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
+    if (!local && options.getBigQueryDataset() == null) {
+      throw new IllegalArgumentException(
+          "--runner=" + options.getRunner().getSimpleName() + " needs --bigQueryDataset: workers "
+              + "cannot write to a local DuckDB file");
+    }
+    if (!local && embedded) {
+      throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
+          + " needs --subscription: the embedded simulator runs only locally");
+    }
+    options.as(StreamingOptions.class).setStreaming(true);
+
+    LocalSimulation simulation = null;
+    try {
+      if (embedded) {
+        simulation = LocalSimulation.start(options.getSimulationMessages(),
+            options.getSimulationPaceMillis());
+        options.setClassroomRootUrl(simulation.rootUrl());
+      } else if (local) {
+        requireReachable(options.getClassroomRootUrl());
+      }
+      if (local && options.getBigQueryDataset() == null
+          && (embedded || isLoopback(options.getPubsubRootUrl()))) {
+        // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
+        options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+      }
+      Pipeline pipeline = Pipeline.create(options);
+      PCollection<PubsubMessage> messages = embedded
+          ? pipeline.apply("ReadEmbeddedNotifications",
+              Read.from(new EmbeddedNotificationSource(simulation.channel())))
+          : pipeline.apply("ReadSubscription", PubsubIO.readMessagesWithAttributesAndMessageId()
+              .fromSubscription(options.getSubscription()));
+      messages.apply("ProcessNotifications", ProcessNotifications.from(options))
+          .apply("WriteHistory", sink);
+
+      if (!local) {
+        PipelineResult result = pipeline.run();
+        out.println("submitted: " + result.getState() + " (see the job in the Dataflow console)");
+        return 0;
+      }
+      options.as(DirectOptions.class).setBlockOnRun(false);
+      return runLocally(pipeline, options, simulation, out);
+    } finally {
+      if (simulation != null) {
+        simulation.close();
+      }
+    }
+  }
+
+  private static int runLocally(Pipeline pipeline, ChalkstreamOptions options,
+      LocalSimulation simulation, PrintStream out) throws Exception {
+    out.println(simulation != null
+        ? "Streaming a simulated school (" + simulation.describe() + ") into "
+            + options.getDuckdbPath() + "; Ctrl-C stops cleanly."
+        : "Reading " + options.getSubscription() + "; Ctrl-C stops cleanly.");
+    PipelineResult result = pipeline.run();
+    LocalRun run = new LocalRun(result, out);
+    run.installShutdownHook(() -> {
+      if (simulation != null) {
+        simulation.stopActivity();
+      }
+    });
+    long idleMillis = options.getStopAfterIdleSeconds() * 1000L;
+    long[] lastRead = {-1, System.currentTimeMillis()};
+    Map<String, Long> last;
+    try {
+      last = run.await(() -> {
+        if (run.stopRequested()) {
+          return true;
+        }
+        if (idleMillis <= 0) {
+          return false;
+        }
+        long read = run.counters().getOrDefault("messages_read", 0L);
+        long now = System.currentTimeMillis();
+        if (read != lastRead[0]) {
+          lastRead[0] = read;
+          lastRead[1] = now;
+        }
+        return now - lastRead[1] >= idleMillis;
+      }, Math.max(60_000L, 3L * options.getWindowSeconds() * 1000));
+    } finally {
+      if (options.getBigQueryDataset() == null) {
+        DuckDbSink.closeAll();
+      }
+      run.markFinished();
+    }
+    Summary.print(out, last, options, simulation);
+    return 0;
+  }
+
+  private static boolean isLoopback(String url) {
+    try {
+      String host = URI.create(url).getHost();
+      return host != null && (host.equals("localhost") || host.startsWith("127."));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Fail before starting when a local endpoint is plainly unreachable. */
+  private static void requireReachable(String rootUrl) {
+    URI uri = URI.create(rootUrl);
+    int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), 5_000);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--classroomRootUrl=" + rootUrl + " is unreachable ("
+          + e.getMessage() + "); check the URL and that the server is running");
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.chalkstream.sink;
+
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.ReadableInstant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DuckDB file open for writing, shared by every DoFn of the JVM: DuckDB allows one writing
+ * process per file, and one connection with serialized writes is the simplest way to honour that
+ * across the runner's threads. Files stay open until {@link #closeAll()}.
+ */
+final class DuckDbFile {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbFile.class);
+  private static final Map<Path, DuckDbFile> OPEN = new HashMap<>();
+
+  static {
+    // A local run stopped with Ctrl-C still checkpoints, so the file opens read-only right after.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        closeAll();
+      } catch (RuntimeException e) {
+        LOG.warn("{}", e.getMessage());
+      }
+    }, "duckdb-checkpoint"));
+  }
+
+  private final Path path;
+  private final Connection connection;
+
+  private DuckDbFile(Path path, Connection connection) {
+    this.path = path;
+    this.connection = connection;
+  }
+
+  /** The shared file at {@code path} (absolute), opened and given every table on first use. */
+  static synchronized DuckDbFile open(Path path) throws SQLException {
+    DuckDbFile file = OPEN.get(path);
+    if (file == null) {
+      Connection connection = DriverManager.getConnection("jdbc:duckdb:" + path);
+      try {
+        createTables(path, connection);
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+      file = new DuckDbFile(path, connection);
+      OPEN.put(path, file);
+    }
+    return file;
+  }
+
+  /** Checkpoints and closes every open file, so that another process can open them. */
+  static synchronized void closeAll() {
+    IllegalStateException failure = null;
+    for (DuckDbFile file : OPEN.values()) {
+      try {
+        file.checkpointAndClose();
+      } catch (SQLException e) {
+        IllegalStateException f = new IllegalStateException("cannot checkpoint DuckDB file "
+            + file.path + ": " + e.getMessage() + "; its write-ahead log keeps the rows", e);
+        if (failure == null) {
+          failure = f;
+        } else {
+          failure.addSuppressed(f);
+        }
+      }
+    }
+    OPEN.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  static IllegalStateException cannotWrite(Path path, Exception cause) {
+    return new IllegalStateException("cannot write to DuckDB file " + path + ": "
+        + cause.getMessage() + "; is another process holding it (./chalkstream stream or query, "
+        + "the duckdb CLI)? is the directory writable?", cause);
+  }
+
+  /**
+   * Inserts {@code rows} of {@code table} in one transaction, ignoring rows whose key is already
+   * there (Pub/Sub redelivers). Returns how many rows were new.
+   */
+  synchronized long insert(Table table, List<Row> rows) throws SQLException {
+    List<TableFieldSchema> fields = table.tableSchema().getFields();
+    String sql = "INSERT OR IGNORE INTO " + quote(table.tableName()) + " ("
+        + fields.stream().map(f -> quote(f.getName())).collect(Collectors.joining(", "))
+        + ") VALUES (" + "?, ".repeat(fields.size() - 1) + "?)";
+    connection.setAutoCommit(false);
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      for (Row row : rows) {
+        for (int i = 0; i < fields.size(); i++) {
+          TableFieldSchema f = fields.get(i);
+          bind(insert, i + 1, f.getType(), row.getValue(f.getName()));
+        }
+        insert.addBatch();
+      }
+      long inserted = 0;
+      for (int count : insert.executeBatch()) {
+        inserted += count;
+      }
+      connection.commit();
+      return inserted;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private synchronized void checkpointAndClose() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CHECKPOINT");
+    } finally {
+      connection.close();
+    }
+  }
+
+  private static void bind(PreparedStatement insert, int index, String type,
+      @Nullable Object value) throws SQLException {
+    if (value == null) {
+      insert.setObject(index, null);
+    } else if ("TIMESTAMP".equals(type)) {
+      // TIMESTAMP holds UTC wall time; converting explicitly keeps the JVM's zone out of it.
+      insert.setObject(index, LocalDateTime.ofInstant(
+          java.time.Instant.ofEpochMilli(((ReadableInstant) value).getMillis()), ZoneOffset.UTC));
+    } else if ("BYTES".equals(type)) {
+      insert.setBytes(index, (byte[]) value);
+    } else {
+      insert.setObject(index, value); // String, Double, Boolean, Long bind as themselves
+    }
+  }
+
+  /**
+   * Creates every table, not just those with rows yet, so views and ./chalkstream query always
+   * work; in one transaction, so a file this version cannot write is left as it was.
+   */
+  private static void createTables(Path path, Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      for (Table table : Table.values()) {
+        try (Statement s = connection.createStatement()) {
+          s.execute(createTable(table));
+        }
+        List<String> existing = columns(connection, table);
+        if (!existing.equals(table.columnNames())) {
+          throw new IllegalStateException("DuckDB file " + path + ": table " + table.tableName()
+              + " has columns " + existing + " but this version writes " + table.columnNames()
+              + "; move the file aside or choose another --duckdbPath");
+        }
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static String createTable(Table table) {
+    List<String> columns = new ArrayList<>();
+    for (TableFieldSchema f : table.tableSchema().getFields()) {
+      columns.add(quote(f.getName()) + " " + duckDbType(table, f)
+          + ("REQUIRED".equals(f.getMode()) ? " NOT NULL" : ""));
+    }
+    String key = switch (table) {
+      case ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES -> "PRIMARY KEY (message_id)";
+      // A failure is recorded once per stage; NULL message ids (unparseable input) stay distinct.
+      case DEAD_LETTERS -> "UNIQUE (stage, message_id)";
+      case REGISTRATIONS -> null; // each renewal attempt is a row of its own
+    };
+    if (key != null) {
+      columns.add(key);
+    }
+    return "CREATE TABLE IF NOT EXISTS " + quote(table.tableName()) + " (\n  "
+        + String.join(",\n  ", columns) + "\n)";
+  }
+
+  private static String duckDbType(Table table, TableFieldSchema f) {
+    if ("REPEATED".equals(f.getMode())) {
+      throw unmapped(table, f);
+    }
+    return switch (f.getType()) {
+      case "STRING" -> "VARCHAR";
+      case "TIMESTAMP" -> "TIMESTAMP";
+      case "FLOAT", "FLOAT64" -> "DOUBLE";
+      case "BOOLEAN", "BOOL" -> "BOOLEAN";
+      case "BYTES" -> "BLOB";
+      case "INTEGER", "INT64" -> "BIGINT";
+      default -> throw unmapped(table, f);
+    };
+  }
+
+  private static IllegalStateException unmapped(Table table, TableFieldSchema f) {
+    return new IllegalStateException("schemas/" + table.tableName() + ".json: column "
+        + f.getName() + " (" + f.getMode() + " " + f.getType()
+        + ") has no DuckDB mapping in DuckDbFile; add one");
+  }
+
+  private static List<String> columns(Connection connection, Table table) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement q = connection.prepareStatement(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = "
+            + "current_database() AND table_schema = 'main' AND table_name = ? "
+            + "ORDER BY ordinal_position")) {
+      q.setString(1, table.tableName());
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,125 @@
+package io.chalkstream.sink;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Writes {@link TableRows} into one local DuckDB file, for local runs. Tables are created from
+ * {@code schemas/} when absent and appended to otherwise. Writes are idempotent by message id
+ * (change tables: primary key; {@code dead_letters}: unique per stage and message id), so Pub/Sub
+ * redeliveries and retried bundles add nothing. A bundle is acknowledged only once its rows are
+ * committed. Call {@link #closeAll()} when the pipeline ends.
+ */
+public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
+  private final String path;
+
+  private DuckDbSink(String path) {
+    this.path = path;
+  }
+
+  /** A sink writing to {@code path}; refuses, with what to do, a path it could never write. */
+  public static DuckDbSink to(String path) {
+    Path file = Path.of(path).toAbsolutePath().normalize();
+    Path dir = file.getParent();
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("--duckdbPath=" + path + " is a directory; name a file "
+          + "in it, e.g. " + file.resolve("chalkstream.duckdb"));
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--duckdbPath=" + path + ": directory " + dir
+          + (Files.exists(dir) ? " is a file" : " does not exist")
+          + "; create it or choose another path");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IllegalArgumentException("--duckdbPath=" + path + ": directory " + dir
+          + " is not writable (DuckDB keeps a write-ahead log next to the file); "
+          + "choose another path");
+    }
+    return new DuckDbSink(file.toString());
+  }
+
+  /**
+   * Checkpoints and closes every DuckDB file this JVM wrote, so that another process (e.g.
+   * {@code ./chalkstream query}) can open it right after the pipeline ends.
+   */
+  public static void closeAll() {
+    DuckDbFile.closeAll();
+  }
+
+  @Override
+  public PDone expand(PCollectionTuple rows) {
+    int written = 0;
+    for (Table table : Table.values()) {
+      if (rows.has(TableRows.tag(table))) {
+        rows.get(TableRows.tag(table)).apply("Write " + table.tableName() + " to DuckDB",
+            ParDo.of(new WriteFn(path, table)));
+        written++;
+      }
+    }
+    if (written != rows.getAll().size()) {
+      throw new IllegalArgumentException("DuckDbSink writes only the tags of TableRows.tag(Table); "
+          + "got " + rows.getAll().keySet());
+    }
+    return PDone.in(rows.getPipeline());
+  }
+
+  /** Buffers a bundle's rows and writes them in one transaction before the bundle completes. */
+  static final class WriteFn extends DoFn<Row, Void> {
+    // Bounds memory on huge bundles; early flushes are safe because writes are idempotent.
+    private static final int MAX_BUFFERED = 10_000;
+
+    private final String path;
+    private final Table table;
+    private final Counter rowsWritten;
+    private transient List<Row> buffer;
+
+    WriteFn(String path, Table table) {
+      this.path = path;
+      this.table = table;
+      this.rowsWritten = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
+    }
+
+    @StartBundle
+    public void startBundle() {
+      buffer = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void process(@Element Row row) {
+      buffer.add(row);
+      if (buffer.size() >= MAX_BUFFERED) {
+        flush();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      flush();
+    }
+
+    private void flush() {
+      if (buffer.isEmpty()) {
+        return;
+      }
+      Path file = Path.of(path);
+      try {
+        rowsWritten.inc(DuckDbFile.open(file).insert(table, buffer));
+      } catch (SQLException e) {
+        // Thrown, not logged: the bundle fails, so nothing unwritten is acknowledged.
+        throw DuckDbFile.cannotWrite(file, e);
+      }
+      buffer.clear();
+    }
+  }
+}
