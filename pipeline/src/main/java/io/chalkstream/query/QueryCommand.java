@@ -10,6 +10,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +34,10 @@ public final class QueryCommand {
 
   private static final int MAX_ROWS = 200;
   private static final int MAX_WIDTH = 60;
+  private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd HH:mm:ss")
+      .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+      .toFormatter();
   private static final Set<Integer> NUMERIC = Set.of(Types.TINYINT, Types.SMALLINT,
       Types.INTEGER, Types.BIGINT, Types.FLOAT, Types.REAL, Types.DOUBLE, Types.NUMERIC,
       Types.DECIMAL);
@@ -119,10 +127,10 @@ public final class QueryCommand {
     List<String> views = Views.names();
     int width = 0;
     for (String name : tables) {
-      width = Math.max(width, name.length());
+      width = Math.max(width, length(name));
     }
     for (String name : views) {
-      width = Math.max(width, name.length());
+      width = Math.max(width, length(name));
     }
     out.println("DuckDB file " + duckdbPath + " (read-only)");
     out.println();
@@ -173,7 +181,7 @@ public final class QueryCommand {
       if (shown.size() < MAX_ROWS) {
         String[] row = new String[columns];
         for (int c = 0; c < columns; c++) {
-          String value = rs.getString(c + 1);
+          String value = value(rs, c + 1, meta.getColumnType(c + 1));
           row[c] = value == null ? "NULL" : cell(value);
           widths[c] = Math.max(widths[c], length(row[c]));
         }
@@ -205,17 +213,50 @@ public final class QueryCommand {
     return line.toString().stripTrailing();
   }
 
-  /** One line, at most MAX_WIDTH characters: control characters escaped, the rest cut with …. */
+  private static @Nullable String value(ResultSet rs, int column, int type) throws SQLException {
+    if (type == Types.TIMESTAMP) {
+      // As DuckDB prints it (getString gives java.sql.Timestamp's "10:00:00.0").
+      LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+      return t == null ? null : TIMESTAMP.format(t);
+    }
+    return rs.getString(column);
+  }
+
+  /** One line, at most MAX_WIDTH columns wide: control characters escaped, the rest cut with …. */
   private static String cell(String value) {
     String flat = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
     if (length(flat) <= MAX_WIDTH) {
       return flat;
     }
-    return flat.substring(0, flat.offsetByCodePoints(0, MAX_WIDTH - 1)) + "…";
+    StringBuilder cut = new StringBuilder();
+    int width = 0;
+    for (int cp : flat.codePoints().toArray()) {
+      width += width(cp);
+      if (width > MAX_WIDTH - 1) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+    }
+    return cut + "…";
   }
 
+  /** Terminal columns: titles carry emoji, which (like East Asian wide letters) take two. */
   private static int length(String s) {
-    return s.codePointCount(0, s.length());
+    return s.codePoints().map(QueryCommand::width).sum();
+  }
+
+  private static int width(int cp) {
+    int type = Character.getType(cp);
+    if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+        || type == Character.FORMAT) {
+      return 0; // combining accents, variation selectors, zero-width joiners
+    }
+    boolean wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF)
+        || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60)
+        || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F6FF)
+        || (cp >= 0x1F900 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    return wide ? 2 : 1;
   }
 
   private static String pad(String s, int width) {
