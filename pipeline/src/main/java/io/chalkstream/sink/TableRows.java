@@ -4,6 +4,8 @@ import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.enrich.EnrichedChange;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -42,9 +44,14 @@ public final class TableRows {
     public PCollectionTuple expand(PCollection<EnrichedChange> changes) {
       PCollectionTuple out = changes.apply("RouteByCollection",
           ParDo.of(new DoFn<EnrichedChange, Row>() {
+            private final Distribution latency =
+                Metrics.distribution("chalkstream", "publish_to_row_millis");
+
             @ProcessElement
             public void process(@Element EnrichedChange change, MultiOutputReceiver receiver) {
-              Row row = ChangeRows.toRow(change, Instant.now().getMillis());
+              long now = Instant.now().getMillis();
+              latency.update(now - change.notification().publishTimeMillis());
+              Row row = ChangeRows.toRow(change, now);
               receiver.get(tag(ChangeRows.tableOf(change.notification().collection()))).output(row);
             }
           }).withOutputTags(tag(Table.ROSTER_CHANGES),
