@@ -119,7 +119,7 @@ final class DuckDbFile {
       connection.commit();
       return inserted;
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      rollback(connection, e);
       throw e;
     } finally {
       connection.setAutoCommit(true);
@@ -169,7 +169,7 @@ final class DuckDbFile {
       }
       connection.commit();
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      rollback(connection, e);
       throw e;
     } finally {
       connection.setAutoCommit(true);
@@ -214,6 +214,15 @@ final class DuckDbFile {
     return new IllegalStateException("schemas/" + table.tableName() + ".json: column "
         + f.getName() + " (" + f.getMode() + " " + f.getType()
         + ") has no DuckDB mapping in DuckDbFile; add one");
+  }
+
+  /** Rolls back after {@code cause}; a failed rollback is attached to it rather than hiding it. */
+  private static void rollback(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private static List<String> columns(Connection connection, Table table) throws SQLException {

@@ -9,6 +9,9 @@ import static org.junit.Assert.assertEquals;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -157,6 +160,33 @@ public class QueryCommandTest {
     assertEquals(QueryCommand.QUERY_ERROR, unknown.exit());
     assertThat(unknown.err(), matchesPattern("Catalog Error: Table with name roster does not "
         + "exist! Did you mean .*\n"));
+  }
+
+  @Test
+  public void aFileWithoutTheChangeTablesStillAnswersSql() throws Exception {
+    String other = TMP.getRoot() + "/other.duckdb";
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + other);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE notes AS SELECT 'hello' AS note");
+    }
+    assertEquals(new Result(QueryCommand.OK, "note\n-----\nhello\n(1 row)\n", ""),
+        query(other, "SELECT * FROM notes"));
+    Result view = query(other, "roster_current");
+    assertEquals(QueryCommand.QUERY_ERROR, view.exit());
+    assertThat(view.err(), startsWith("view roster_current is unavailable in " + other
+        + ": Catalog Error: Table with name roster_changes does not exist!"));
+    assertThat(query(other, null).out(), containsString("Tables:\n  notes               1 row\n"));
+    assertThat(query(other, null).out(),
+        containsString("  roster_current      unavailable: Catalog Error: Table with name "));
+  }
+
+  @Test
+  public void aFileHeldByAWriterCannotBeOpened() throws Exception {
+    try (Connection writer = DriverManager.getConnection("jdbc:duckdb:" + path)) {
+      Result r = query(path, "roster_current");
+      assertEquals(QueryCommand.QUERY_ERROR, r.exit());
+      assertThat(r.err(), startsWith("cannot open " + path + ": Connection Error: "));
+    }
   }
 
   @Test

@@ -35,6 +35,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
@@ -233,6 +234,23 @@ public class DuckDbSinkTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DuckDbSink.to(file + "/history.duckdb"));
     assertThat(e.getMessage(), containsString("directory " + file + " is a file"));
+  }
+
+  @Test
+  public void directoryAsPathIsRefusedUpFront() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DuckDbSink.to(tmp.getRoot().toString()));
+    assertThat(e.getMessage(), containsString(tmp.getRoot() + " is a directory; name a file in it"));
+  }
+
+  @Test
+  public void tagsOtherThanTablesAreRefused() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollectionTuple tuple = PCollectionTuple.of(new TupleTag<>("roster"), p.apply(
+        Create.of(student("m1", "u1", "Ana")).withRowSchema(Table.ROSTER_CHANGES.beamSchema())));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> tuple.apply(DuckDbSink.to("x.duckdb")));
+    assertThat(e.getMessage(), containsString("writes only the tags of TableRows.tag(Table)"));
   }
 
   @Test
