@@ -111,37 +111,64 @@ public final class ClassroomClientConfig implements Serializable {
     return client.getRequestFactory().getInitializer();
   }
 
-  private @Nullable GoogleCredentials credentials() throws IOException {
+  /**
+   * The credentials the get calls carry: a user's grant from a file or a secret, else Application
+   * Default Credentials; none for a loopback endpoint. With {@code --classroomDelegatedUser} the
+   * credentials must be a service account key, which then acts as that user.
+   */
+  @Nullable GoogleCredentials credentials() throws IOException {
+    GoogleCredentials base;
+    String source;
     if (credentialsFile != null) {
+      source = "--classroomCredentialsFile=" + credentialsFile;
       try (InputStream in = new FileInputStream(credentialsFile)) {
-        return scoped(GoogleCredentials.fromStream(in), "--classroomCredentialsFile");
+        base = scoped(GoogleCredentials.fromStream(in));
       } catch (java.io.FileNotFoundException e) {
-        throw new IOException("--classroomCredentialsFile=" + credentialsFile
-            + " cannot be read: " + e.getMessage(), e);
+        throw new IOException(source + " cannot be read: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new IOException(source + " is not a Google credentials JSON (an authorized-user "
+            + "grant or a service account key): " + e.getMessage(), e);
+      }
+    } else if (credentialsSecret != null) {
+      source = "--classroomCredentialsSecret";
+      byte[] json = new GcpSecret(credentialsSecret).getSecretBytes();
+      try {
+        base = scoped(GoogleCredentials.fromStream(new ByteArrayInputStream(json)));
+      } catch (IOException e) {
+        throw new IOException("the secret of --classroomCredentialsSecret is not a Google "
+            + "credentials JSON (an authorized-user grant or a service account key): "
+            + e.getMessage(), e);
+      }
+    } else if (isLoopback()) {
+      return null;
+    } else {
+      source = "Application Default Credentials";
+      try {
+        base = GoogleCredentials.getApplicationDefault().createScoped(scopes);
+      } catch (IOException e) {
+        throw new IOException("no Classroom credentials: give --classroomCredentialsFile or "
+            + "--classroomCredentialsSecret (a user's OAuth grant), or set up Application "
+            + "Default Credentials (" + firstLine(e.getMessage()) + ")", e);
       }
     }
-    if (credentialsSecret != null) {
-      byte[] json = new GcpSecret(credentialsSecret).getSecretBytes();
-      return scoped(GoogleCredentials.fromStream(new ByteArrayInputStream(json)),
-          "--classroomCredentialsSecret");
-    }
-    if (isLoopback()) {
-      return null;
-    }
-    GoogleCredentials adc = GoogleCredentials.getApplicationDefault().createScoped(scopes);
     if (delegatedUser == null) {
-      return adc;
+      return base;
     }
-    if (!(adc instanceof ServiceAccountCredentials)) {
-      throw new IOException("--classroomDelegatedUser needs Application Default Credentials of "
-          + "a service account key with domain-wide delegation for the Classroom scopes; found "
-          + adc.getClass().getSimpleName() + ". Set GOOGLE_APPLICATION_CREDENTIALS to the key "
-          + "file or use --classroomCredentialsFile with a user's grant instead.");
+    if (!(base instanceof ServiceAccountCredentials)) {
+      throw new IOException("--classroomDelegatedUser needs a service account key with "
+          + "domain-wide delegation for the Classroom scopes, but " + source + " gave "
+          + base.getClass().getSimpleName() + ". Give the key (GOOGLE_APPLICATION_CREDENTIALS or "
+          + "--classroomCredentialsFile), or drop --classroomDelegatedUser to use a user's grant "
+          + "as it is.");
     }
-    return ((ServiceAccountCredentials) adc).createDelegated(delegatedUser);
+    return ((ServiceAccountCredentials) base).createDelegated(delegatedUser);
   }
 
-  private GoogleCredentials scoped(GoogleCredentials credentials, String source) {
+  private static String firstLine(@Nullable String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  private GoogleCredentials scoped(GoogleCredentials credentials) {
     // Authorized-user credentials carry the scopes granted at consent; others take ours.
     return credentials.createScopedRequired() ? credentials.createScoped(scopes) : credentials;
   }

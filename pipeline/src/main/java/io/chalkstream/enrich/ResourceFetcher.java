@@ -37,6 +37,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class ResourceFetcher {
   public static final int MAX_BATCH_SIZE = 50;
   private static final long MAX_RETRY_AFTER_MILLIS = 60_000;
+  private static final String UNAUTHENTICATED = "; the Classroom API refused the credentials: "
+      + "check --classroomCredentialsFile or --classroomCredentialsSecret (the user's grant may "
+      + "have been revoked) or the Application Default Credentials";
 
   private final Classroom client;
   private final RetryPolicy policy;
@@ -131,7 +134,7 @@ public final class ResourceFetcher {
     } catch (HttpResponseException e) {
       // The whole batch was refused (e.g. 429 or 503 on the batch endpoint itself).
       String error = "batch request failed: HTTP " + e.getStatusCode() + " "
-          + firstLine(e.getStatusMessage());
+          + firstLine(e.getStatusMessage()) + (e.getStatusCode() == 401 ? UNAUTHENTICATED : "");
       for (String path : chunk) {
         if (!results.containsKey(path)) {
           if (isRetryable(e.getStatusCode())) {
@@ -177,7 +180,8 @@ public final class ResourceFetcher {
         } else if (isRetryable(code)) {
           round.retry(path, detail, retryAfterMillis(headers));
         } else {
-          results.put(path, FetchResult.of(EnrichmentStatus.FAILED, detail, now()));
+          results.put(path, FetchResult.of(EnrichmentStatus.FAILED,
+              detail + (code == 401 ? UNAUTHENTICATED : ""), now()));
         }
       }
     };

@@ -25,7 +25,7 @@ record ApiRequest(
   /** A call to {@code uri} (absolute, as in batch parts, or just path and query). */
   static ApiRequest of(String method, URI uri, Map<String, String> headers, byte[] body) {
     return new ApiRequest(
-        method, normalize(uri.getRawPath()), query(uri.getRawQuery()), headers, decoded(headers, body));
+        method, normalize(uri.getRawPath()), formFields(uri.getRawQuery()), headers, decoded(headers, body));
   }
 
   /** A resource path as counters and faults key it: no leading slash. */
@@ -59,7 +59,8 @@ record ApiRequest(
     return query.getOrDefault(name, List.of());
   }
 
-  private static Map<String, List<String>> query(String raw) {
+  /** Fields of a query string or an {@code application/x-www-form-urlencoded} body. */
+  static Map<String, List<String>> formFields(String raw) {
     Map<String, List<String>> query = new LinkedHashMap<>();
     if (raw != null && !raw.isEmpty()) {
       for (String pair : raw.split("&")) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A real HTTP server on 127.0.0.1 that answers the Google Classroom REST API v1 from a
@@ -51,6 +52,8 @@ public final class ClassroomTestServer implements AutoCloseable {
   private final Faults faults = new Faults();
   private final ApiDispatcher api;
   private final AtomicLong batchesAnswered = new AtomicLong();
+  private final AtomicLong tokensIssued = new AtomicLong();
+  private volatile @Nullable OAuthGrant grant;
   private final ExecutorService executor;
   private final HttpServer http;
 
@@ -104,6 +107,27 @@ public final class ClassroomTestServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on every request must carry {@code Authorization: Bearer accessToken} (401
+   * UNAUTHENTICATED otherwise, as from the API), and {@code POST token} plays Google's OAuth token
+   * endpoint: it exchanges {@code refreshToken} for {@code accessToken}. Proves that credentials
+   * built from a user's grant reach the API; see {@link #tokenUri()}.
+   */
+  public ClassroomTestServer requireOAuth(String refreshToken, String accessToken) {
+    grant = new OAuthGrant(refreshToken, accessToken);
+    return this;
+  }
+
+  /** The token endpoint to put as {@code token_uri} in an authorized-user JSON. */
+  public String tokenUri() {
+    return rootUrl() + "token";
+  }
+
+  /** How many access tokens {@code POST token} has handed out. */
+  public long tokensIssued() {
+    return tokensIssued.get();
+  }
+
   /** Stops serving at once and releases the port and threads. */
   @Override
   public void close() {
@@ -120,9 +144,21 @@ public final class ClassroomTestServer implements AutoCloseable {
         Map<String, String> headers = headers(exchange.getRequestHeaders());
         byte[] body = exchange.getRequestBody().readAllBytes();
         String method = exchange.getRequestMethod();
-        response = method.equals("POST") && exchange.getRequestURI().getRawPath().equals("/batch")
-            ? batch(headers, body)
-            : api.dispatch(ApiRequest.of(method, exchange.getRequestURI(), headers, body));
+        String path = exchange.getRequestURI().getRawPath();
+        OAuthGrant oauth = grant;
+        if (oauth != null && method.equals("POST") && path.equals("/token")) {
+          response = token(oauth,
+              new String(ApiRequest.decoded(headers, body), StandardCharsets.UTF_8));
+        } else if (oauth != null
+            && !("Bearer " + oauth.accessToken()).equals(headers.get("Authorization"))) {
+          response = ApiResponse.error(401, "Request had invalid authentication credentials. "
+              + "Expected OAuth 2 access token, login cookie or other valid authentication "
+              + "credential.", null);
+        } else {
+          response = method.equals("POST") && path.equals("/batch")
+              ? batch(headers, body)
+              : api.dispatch(ApiRequest.of(method, exchange.getRequestURI(), headers, body));
+        }
       } catch (IllegalArgumentException e) {
         response = ApiResponse.error(400, e.getMessage(), null);
       } catch (RuntimeException e) {
@@ -154,6 +190,22 @@ public final class ClassroomTestServer implements AutoCloseable {
     }
     List<ApiResponse> answers = parts.stream().map(part -> api.dispatch(part.request())).toList();
     return HttpBatch.render(parts, answers, "batch_" + batchesAnswered.incrementAndGet());
+  }
+
+  private record OAuthGrant(String refreshToken, String accessToken) {}
+
+  // The form fields of a refresh-token grant, answered in the token endpoint's own shape.
+  private ApiResponse token(OAuthGrant oauth, String form) {
+    Map<String, List<String>> fields = ApiRequest.formFields(form);
+    if (!List.of("refresh_token").equals(fields.get("grant_type"))
+        || !List.of(oauth.refreshToken()).equals(fields.get("refresh_token"))) {
+      return new ApiResponse(400, Map.of("Content-Type", ApiResponse.JSON),
+          "{\"error\":\"invalid_grant\",\"error_description\":\"Bad Request\"}");
+    }
+    tokensIssued.incrementAndGet();
+    return new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON),
+        "{\"access_token\":\"" + oauth.accessToken()
+            + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
   }
 
   private static Map<String, String> headers(Headers headers) {

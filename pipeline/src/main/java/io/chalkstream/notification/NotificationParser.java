@@ -7,12 +7,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,20 +137,10 @@ public final class NotificationParser {
   }
 
   private static String decodeUtf8Strictly(byte[] payload) throws Invalid {
-    // Lenient decoding would turn bad bytes into U+FFFD and enrich garbage; refuse instead.
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(payload);
     try {
-      return decoder.decode(in).toString();
-    } catch (MalformedInputException e) {
-      throw new Invalid("payload is not valid UTF-8 (bad byte sequence at offset " + in.position()
-          + ")");
-    } catch (CharacterCodingException e) {
-      throw new Invalid("payload is not valid UTF-8 (" + e + ")");
+      return StrictUtf8.decode(payload);
+    } catch (StrictUtf8.Malformed e) {
+      throw new Invalid("payload is not valid UTF-8 (" + e.getMessage() + ")");
     }
   }
 

@@ -3,10 +3,7 @@ package io.chalkstream.sink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chalkstream.deadletter.DeadLetter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.chalkstream.notification.StrictUtf8;
 import java.util.TreeMap;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -45,12 +42,8 @@ public final class DeadLetterRows {
       return null;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      return StrictUtf8.decode(bytes);
+    } catch (StrictUtf8.Malformed e) {
       return null;
     }
   }
