@@ -66,6 +66,14 @@ public final class LocalSimulation implements AutoCloseable {
         + server.rootUrl();
   }
 
+  /**
+   * Whether the activity has ended and the pipeline has read all it published ({@code read}
+   * messages so far): only then may a stopping run cancel without losing a message.
+   */
+  public boolean drainedBy(long read) {
+    return channel.isFinished() && read >= channel.publishedCount();
+  }
+
   /** Stops the activity early (Ctrl-C): what was published is still processed. */
   public void stopActivity() {
     stop = true;

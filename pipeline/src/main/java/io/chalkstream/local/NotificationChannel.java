@@ -19,6 +19,9 @@ public final class NotificationChannel {
   record Published(PubsubMessage message, long publishTimeMillis) {}
 
   private final String name;
+  // Message ids unique across runs: a second run appends to the same DuckDB file, whose rows are
+  // keyed by message id.
+  private final String idPrefix = "local-" + System.currentTimeMillis() + "-";
   private final LinkedBlockingQueue<Published> queue = new LinkedBlockingQueue<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final AtomicLong published = new AtomicLong();
@@ -53,7 +56,7 @@ public final class NotificationChannel {
     if (finished) {
       throw new IllegalStateException("channel " + name + " is finished");
     }
-    String id = Long.toString(nextId.getAndIncrement());
+    String id = idPrefix + nextId.getAndIncrement();
     queue.add(new Published(new PubsubMessage(payload, attributes, id),
         System.currentTimeMillis()));
     published.incrementAndGet();

@@ -44,16 +44,17 @@ final class LocalRun {
     return totals;
   }
 
-  static long changeRowsWritten(Map<String, Long> c) {
-    return c.getOrDefault("rows_written_roster_changes", 0L)
-        + c.getOrDefault("rows_written_coursework_changes", 0L)
-        + c.getOrDefault("rows_written_submission_changes", 0L);
+  /** Rows of {@code table} in the sink, counting redelivered rows that were already there. */
+  static long durable(Map<String, Long> c, String table) {
+    return c.getOrDefault("rows_written_" + table, 0L)
+        + c.getOrDefault("rows_already_written_" + table, 0L);
   }
 
   /** Every message read has its change row or its PARSE/FILTER dead letter in the sink. */
   static boolean everyMessageHasItsRow(Map<String, Long> c) {
     long read = c.getOrDefault("messages_read", 0L);
-    long accounted = changeRowsWritten(c) + c.getOrDefault("rows_written_dead_letters", 0L)
+    long accounted = durable(c, "roster_changes") + durable(c, "coursework_changes")
+        + durable(c, "submission_changes") + durable(c, "dead_letters")
         - c.getOrDefault("dead_letters_enrich", 0L);
     return accounted >= read;
   }

@@ -75,7 +75,8 @@ final class StreamCommand {
             options.getSimulationPaceMillis());
         options.setClassroomRootUrl(simulation.rootUrl());
       } else if (local) {
-        requireReachable(options.getClassroomRootUrl());
+        requireReachable("--classroomRootUrl", options.getClassroomRootUrl());
+        requireReachable("--pubsubRootUrl", options.getPubsubRootUrl());
       }
       if (local && options.getBigQueryDataset() == null
           && (embedded || isLoopback(options.getPubsubRootUrl()))) {
@@ -120,16 +121,16 @@ final class StreamCommand {
     });
     long idleMillis = options.getStopAfterIdleSeconds() * 1000L;
     long[] lastRead = {-1, System.currentTimeMillis()};
-    Map<String, Long> last;
     try {
-      last = run.await(() -> {
+      Map<String, Long> last = run.await(() -> {
+        long read = run.counters().getOrDefault("messages_read", 0L);
         if (run.stopRequested()) {
-          return true;
+          // The embedded channel is the only copy of its messages: read them all first.
+          return simulation == null || simulation.drainedBy(read);
         }
         if (idleMillis <= 0) {
           return false;
         }
-        long read = run.counters().getOrDefault("messages_read", 0L);
         long now = System.currentTimeMillis();
         if (read != lastRead[0]) {
           lastRead[0] = read;
@@ -137,14 +138,23 @@ final class StreamCommand {
         }
         return now - lastRead[1] >= idleMillis;
       }, Math.max(60_000L, 3L * options.getWindowSeconds() * 1000));
+      closeSink(options);
+      Summary.print(out, last, options, simulation);
+      return 0;
     } finally {
-      if (options.getBigQueryDataset() == null) {
-        DuckDbSink.closeAll();
+      try {
+        closeSink(options);
+      } finally {
+        // Only now may a Ctrl-C or SIGTERM let the JVM end: the database closed, the summary out.
+        run.markFinished();
       }
-      run.markFinished();
     }
-    Summary.print(out, last, options, simulation);
-    return 0;
+  }
+
+  private static void closeSink(ChalkstreamOptions options) {
+    if (options.getBigQueryDataset() == null) {
+      DuckDbSink.closeAll();
+    }
   }
 
   private static boolean isLoopback(String url) {
@@ -156,14 +166,23 @@ final class StreamCommand {
     }
   }
 
-  /** Fail before starting when a local endpoint is plainly unreachable. */
-  private static void requireReachable(String rootUrl) {
-    URI uri = URI.create(rootUrl);
+  /** Fail before starting when an endpoint is plainly unreachable. */
+  private static void requireReachable(String option, String rootUrl) {
+    URI uri;
+    try {
+      uri = URI.create(rootUrl);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null) {
+      throw new IllegalArgumentException(option + "=" + rootUrl + " is not a URL with a host, "
+          + "such as http://127.0.0.1:8085/");
+    }
     int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     try (java.net.Socket socket = new java.net.Socket()) {
       socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), 5_000);
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("--classroomRootUrl=" + rootUrl + " is unreachable ("
+      throw new IllegalArgumentException(option + "=" + rootUrl + " is unreachable ("
           + e.getMessage() + "); check the URL and that the server is running");
     }
   }

@@ -16,10 +16,15 @@ final class Summary {
     out.println();
     out.println("Done. " + read + " messages read"
         + (simulation == null ? "" : " of " + simulation.published() + " published") + ".");
-    out.println("  change rows:   " + LocalRun.changeRowsWritten(c) + " (roster "
-        + c.getOrDefault("rows_written_roster_changes", 0L) + ", coursework "
-        + c.getOrDefault("rows_written_coursework_changes", 0L) + ", submissions "
-        + c.getOrDefault("rows_written_submission_changes", 0L) + ")");
+    long roster = c.getOrDefault("rows_written_roster_changes", 0L);
+    long coursework = c.getOrDefault("rows_written_coursework_changes", 0L);
+    long submissions = c.getOrDefault("rows_written_submission_changes", 0L);
+    long redelivered = c.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("rows_already_written_"))
+        .mapToLong(Map.Entry::getValue).sum();
+    out.println("  change rows:   " + (roster + coursework + submissions) + " (roster " + roster
+        + ", coursework " + coursework + ", submissions " + submissions + ")"
+        + (redelivered == 0 ? "" : "; " + redelivered + " redelivered rows were already there"));
     out.println("  dead letters:  " + c.getOrDefault("rows_written_dead_letters", 0L)
         + " (parse " + c.getOrDefault("dead_letters_parse", 0L) + ", enrich "
         + c.getOrDefault("dead_letters_enrich", 0L) + ")");

@@ -14,12 +14,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 import org.joda.time.ReadableInstant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DuckDB file open for writing, shared by every DoFn of the JVM: DuckDB allows one writing
@@ -27,19 +26,7 @@ import org.slf4j.LoggerFactory;
  * across the runner's threads. Files stay open until {@link #closeAll()}.
  */
 final class DuckDbFile {
-  private static final Logger LOG = LoggerFactory.getLogger(DuckDbFile.class);
   private static final Map<Path, DuckDbFile> OPEN = new HashMap<>();
-
-  static {
-    // A local run stopped with Ctrl-C still checkpoints, so the file opens read-only right after.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        closeAll();
-      } catch (RuntimeException e) {
-        LOG.warn("{}", e.getMessage());
-      }
-    }, "duckdb-checkpoint"));
-  }
 
   private final Path path;
   private final Connection connection;
@@ -97,25 +84,31 @@ final class DuckDbFile {
   /**
    * Inserts {@code rows} of {@code table} in one transaction, ignoring rows whose key is already
    * there (Pub/Sub redelivers). Returns how many rows were new.
+   *
+   * <p>Rows go through DuckDB's appender into a connection-local staging table, then one
+   * {@code INSERT OR IGNORE ... SELECT} moves them: about a hundred times faster than a JDBC
+   * batch of single-row inserts, which DuckDB runs one statement at a time.
    */
   synchronized long insert(Table table, List<Row> rows) throws SQLException {
     List<TableFieldSchema> fields = table.tableSchema().getFields();
-    String sql = "INSERT OR IGNORE INTO " + quote(table.tableName()) + " ("
-        + fields.stream().map(f -> quote(f.getName())).collect(Collectors.joining(", "))
-        + ") VALUES (" + "?, ".repeat(fields.size() - 1) + "?)";
+    String staging = "staging_" + table.tableName();
     connection.setAutoCommit(false);
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (Row row : rows) {
-        for (int i = 0; i < fields.size(); i++) {
-          TableFieldSchema f = fields.get(i);
-          bind(insert, i + 1, f.getType(), row.getValue(f.getName()));
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS " + quote(staging) + " AS SELECT * FROM main."
+          + quote(table.tableName()) + " LIMIT 0");
+      try (DuckDBAppender appender =
+          connection.unwrap(DuckDBConnection.class).createAppender("temp", "main", staging)) {
+        for (Row row : rows) {
+          appender.beginRow();
+          for (TableFieldSchema f : fields) {
+            append(appender, f.getType(), row.getValue(f.getName()));
+          }
+          appender.endRow();
         }
-        insert.addBatch();
       }
-      long inserted = 0;
-      for (int count : insert.executeBatch()) {
-        inserted += count;
-      }
+      long inserted = s.executeUpdate("INSERT OR IGNORE INTO main." + quote(table.tableName())
+          + " SELECT * FROM " + quote(staging));
+      s.execute("DELETE FROM " + quote(staging));
       connection.commit();
       return inserted;
     } catch (SQLException | RuntimeException e) {
@@ -134,18 +127,27 @@ final class DuckDbFile {
     }
   }
 
-  private static void bind(PreparedStatement insert, int index, String type,
-      @Nullable Object value) throws SQLException {
+  private static void append(DuckDBAppender appender, String type, @Nullable Object value)
+      throws SQLException {
     if (value == null) {
-      insert.setObject(index, null);
+      appender.appendNull();
     } else if ("TIMESTAMP".equals(type)) {
       // TIMESTAMP holds UTC wall time; converting explicitly keeps the JVM's zone out of it.
-      insert.setObject(index, LocalDateTime.ofInstant(
+      appender.append(LocalDateTime.ofInstant(
           java.time.Instant.ofEpochMilli(((ReadableInstant) value).getMillis()), ZoneOffset.UTC));
-    } else if ("BYTES".equals(type)) {
-      insert.setBytes(index, (byte[]) value);
+    } else if (value instanceof byte[] bytes) {
+      appender.append(bytes);
+    } else if (value instanceof String text) {
+      appender.append(text);
+    } else if (value instanceof Double number) {
+      appender.append(number.doubleValue());
+    } else if (value instanceof Long number) {
+      appender.append(number.longValue());
+    } else if (value instanceof Boolean flag) {
+      appender.append(flag.booleanValue());
     } else {
-      insert.setObject(index, value); // String, Double, Boolean, Long bind as themselves
+      throw new IllegalStateException("no DuckDB appender mapping for " + type + " value of "
+          + value.getClass().getName() + "; add one in DuckDbFile");
     }
   }
 

@@ -51,7 +51,10 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
 
   /**
    * Checkpoints and closes every DuckDB file this JVM wrote, so that another process (e.g.
-   * {@code ./chalkstream query}) can open it right after the pipeline ends.
+   * {@code ./chalkstream query}) can open it right after the pipeline ends. Whoever runs the
+   * pipeline calls it once the pipeline has ended, also after Ctrl-C (a JVM shutdown hook of its
+   * own would close files under a pipeline still draining). Without it the rows are safe in the
+   * write-ahead log, which DuckDB replays on the next open.
    */
   public static void closeAll() {
     DuckDbFile.closeAll();
@@ -82,12 +85,16 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
     private final String path;
     private final Table table;
     private final Counter rowsWritten;
+    private final Counter rowsAlreadyThere;
     private transient List<Row> buffer;
 
     WriteFn(String path, Table table) {
       this.path = path;
       this.table = table;
       this.rowsWritten = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
+      // Redeliveries: durable all the same, so a local run's "every message has its row" holds.
+      this.rowsAlreadyThere =
+          Metrics.counter("chalkstream", "rows_already_written_" + table.tableName());
     }
 
     @StartBundle
@@ -114,7 +121,9 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
       }
       Path file = Path.of(path);
       try {
-        rowsWritten.inc(DuckDbFile.open(file).insert(table, buffer));
+        long inserted = DuckDbFile.open(file).insert(table, buffer);
+        rowsWritten.inc(inserted);
+        rowsAlreadyThere.inc(buffer.size() - inserted);
       } catch (SQLException e) {
         // Thrown, not logged: the bundle fails, so nothing unwritten is acknowledged.
         throw DuckDbFile.cannotWrite(file, e);

@@ -1,0 +1,185 @@
+package io.chalkstream.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chalkstream.enrich.ClassroomOptions;
+import io.chalkstream.sink.BigQuerySinkOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.options.Description;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** {@code ./chalkstream stream} as a user calls it: the real command, in process. */
+public class StreamCommandTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Pattern DONE =
+      Pattern.compile("(?m)^Done\\. (\\d+) messages read(?: of (\\d+) published)?\\.$");
+
+  record Result(int exit, String out, String err) {}
+
+  static Result main(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(exit, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A loopback port nothing listens on. */
+  static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1,
+        java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void assertOneLineError(Result r, String fragment) {
+    assertEquals(r.toString(), 2, r.exit());
+    assertEquals("one line: " + r.err(), 1, r.err().lines().count());
+    assertThat(r.err(), containsString(fragment));
+    assertThat(r.err(), not(containsString("\tat ")));
+  }
+
+  @Test
+  public void aDuckDbPathInAMissingDirectoryIsOneLine() {
+    String path = tmp.getRoot() + "/no/such/dir/x.duckdb";
+    assertOneLineError(main("stream", "--duckdbPath=" + path),
+        "chalkstream stream: --duckdbPath=" + path + ": directory " + tmp.getRoot()
+            + "/no/such/dir does not exist; create it or choose another path");
+  }
+
+  @Test
+  public void aMalformedSubscriptionIsOneLine() {
+    assertOneLineError(main("stream", "--subscription=my-subscription"),
+        "--subscription=my-subscription is not projects/PROJECT/subscriptions/SUBSCRIPTION");
+  }
+
+  @Test
+  public void anUnknownOptionIsOneLine() {
+    assertOneLineError(main("stream", "--windowSecs=5"),
+        "unknown option --windowSecs; see ./chalkstream stream --help");
+    assertOneLineError(main("stream", "windowSeconds=5"),
+        "unexpected argument 'windowSeconds=5': options look like --name=value");
+  }
+
+  @Test
+  public void anUnreachableEndpointIsOneLineAndVerboseAddsTheTrace() throws Exception {
+    String classroom = "http://127.0.0.1:" + closedPort() + "/";
+    String[] args = {"stream", "--subscription=projects/p/subscriptions/s",
+        "--classroomRootUrl=" + classroom, "--duckdbPath=" + tmp.getRoot() + "/x.duckdb"};
+    assertOneLineError(main(args), "--classroomRootUrl=" + classroom + " is unreachable (");
+
+    String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+    verbose[args.length] = "--verbose";
+    Result r = main(verbose);
+    assertEquals(2, r.exit());
+    assertThat(r.err(), containsString("\tat io.chalkstream.pipeline.StreamCommand"));
+
+    String pubsub = "http://127.0.0.1:" + closedPort();
+    try (io.chalkstream.local.ClassroomTestServer server = io.chalkstream.local.ClassroomTestServer
+        .start(io.chalkstream.local.School.synthetic(1, 1, 1, 1))) {
+      assertOneLineError(main("stream", "--subscription=projects/p/subscriptions/s",
+          "--classroomRootUrl=" + server.rootUrl(), "--pubsubRootUrl=" + pubsub,
+          "--duckdbPath=" + tmp.getRoot() + "/x.duckdb"),
+          "--pubsubRootUrl=" + pubsub + " is unreachable (");
+    }
+  }
+
+  @Test
+  public void helpListsEveryOptionWithItsDescription() {
+    Result r = main("stream", "--help");
+    assertEquals(0, r.exit());
+    int listed = 0;
+    for (Class<?> options : List.of(ChalkstreamOptions.class, ClassroomOptions.class,
+        BigQuerySinkOptions.class)) {
+      for (Method getter : options.getDeclaredMethods()) {
+        Description description = getter.getAnnotation(Description.class);
+        if (description == null) {
+          continue;
+        }
+        String name = Character.toLowerCase(getter.getName().charAt(3))
+            + getter.getName().substring(4);
+        assertThat(r.out(), containsString("\n  --" + name + "\n"));
+        // The first words of the description follow the name, however the text is wrapped.
+        String start = String.join(" ", List.of(description.value().split(" ")).subList(0, 3));
+        assertThat(name, r.out().replaceAll("\n +", " "), containsString(start));
+        listed++;
+      }
+    }
+    assertThat(listed, greaterThan(15));
+    assertThat(r.out(), containsString("--pubsubRootUrl"));
+    assertThat(main("--help").out(), containsString("stream"));
+  }
+
+  @Test
+  public void anEmbeddedRunAccountsForEveryMessageExactlyOnce() throws Exception {
+    String path = tmp.getRoot() + "/embedded.duckdb";
+    Result r = main("stream", "--simulationMessages=300", "--simulationPaceMillis=1",
+        "--duckdbPath=" + path);
+    assertEquals(r.err(), 0, r.exit());
+    Matcher done = DONE.matcher(r.out());
+    assertTrue(r.out(), done.find());
+    long read = Long.parseLong(done.group(1));
+    assertEquals("every message published was read", done.group(2), done.group(1));
+    assertThat(read, greaterThanOrEqualTo(300L));
+    assertThat(r.out(), containsString("./chalkstream query --duckdbPath=" + path
+        + " roster_current"));
+
+    Map<String, Integer> accounted = DuckDbHistory.accounted(path);
+    assertEquals(read, accounted.size());
+    assertEquals("no message twice", List.of(),
+        accounted.entrySet().stream().filter(e -> e.getValue() != 1).toList());
+
+    // Enrichment columns come from the get response kept in resource_json.
+    List<Map<String, Object>> people = DuckDbHistory.rows(path,
+        "SELECT full_name, resource_json FROM roster_changes WHERE enrichment_status = 'OK'");
+    assertThat(people.size(), greaterThan(10));
+    for (Map<String, Object> row : people) {
+      JsonNode json = JSON.readTree((String) row.get("resource_json"));
+      assertEquals(json.at("/profile/name/fullName").asText(), row.get("full_name"));
+    }
+    List<Map<String, Object>> submissions = DuckDbHistory.rows(path,
+        "SELECT state, resource_json FROM submission_changes WHERE enrichment_status = 'OK'");
+    assertThat(submissions.size(), greaterThan(10));
+    for (Map<String, Object> row : submissions) {
+      assertEquals(JSON.readTree((String) row.get("resource_json")).get("state").asText(),
+          row.get("state"));
+    }
+    // The simulation's 404s, 403s and malformed messages show too.
+    Map<String, Object> statuses = DuckDbHistory.rows(path, "SELECT "
+        + "(SELECT count(*) FROM roster_changes WHERE enrichment_status = 'NOT_FOUND') AS gone, "
+        + "(SELECT count(*) FROM dead_letters WHERE stage = 'PARSE') AS malformed").get(0);
+    assertNotNull(statuses);
+    assertThat(((Number) statuses.get("gone")).longValue(), greaterThan(0L));
+
+    // Appended to, not replaced, on a second run into the same file.
+    Result again = main("stream", "--simulationMessages=50", "--simulationPaceMillis=1",
+        "--duckdbPath=" + path);
+    assertEquals(again.err(), 0, again.exit());
+    Matcher second = DONE.matcher(again.out());
+    assertTrue(again.out(), second.find());
+    Map<String, Integer> both = DuckDbHistory.accounted(path);
+    assertEquals(read + Long.parseLong(second.group(1)), both.size());
+  }
+}
