@@ -132,7 +132,7 @@ public class QueryCommandTest {
           + "  registrations       0 rows\n"
           + "  roster_changes      9 rows\n"
           + "  submission_changes  5 rows\n"));
-      assertThat(out, containsString("Views (views/*.sql):\n"
+      assertThat(out, containsString("Views (schemas/views/*.sql):\n"
           + "  coursework_current  2 rows\n"
           + "  enrollment_by_day   3 rows\n"
           + "  roster_current      5 rows\n"
