@@ -143,7 +143,7 @@ cs_run_retrying bq add-iam-policy-binding --dataset --member="$worker" \
   --role=roles/bigquery.dataEditor "$dataset"
 cs_run_retrying gcloud secrets add-iam-policy-binding "$SECRET" "${project[@]}" \
   --member="$worker" --role=roles/secretmanager.secretAccessor --format=none
-for role in roles/storage.objectAdmin roles/storage.legacyBucketReader; do
+for role in roles/storage.objectUser roles/storage.legacyBucketReader; do
   cs_run_retrying gcloud storage buckets add-iam-policy-binding "gs://$BUCKET" "${project[@]}" \
     --member="$worker" --role="$role" --format=none
 done
