@@ -21,17 +21,9 @@ CHALKSTREAM_BASE_IMAGE replaces the base image: JAVA17 (the default) is the late
 launcher; gcr.io/dataflow-templates-base/java17-template-launcher-base:TAG pins one.
 --dry-run prints the commands instead of running them."
 
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    -h | --help) echo "$usage"; exit 0 ;;
-    -*) cs_die "unknown option $arg"$'\n'"$usage" ;;
-    *) args+=("$arg") ;;
-  esac
-done
-case "${#args[@]}" in
-  2) spec="${args[0]}" image="${args[1]}" ;;
+cs_parse "$usage" "$@"
+case "${#CS_ARGS[@]}" in
+  2) spec="${CS_ARGS[0]}" image="${CS_ARGS[1]}" ;;
   0)
     spec="${CHALKSTREAM_TEMPLATE_SPEC:-}" image="${CHALKSTREAM_IMAGE:-}"
     if [ -z "$spec" ] || [ -z "$image" ]; then
@@ -39,7 +31,7 @@ case "${#args[@]}" in
         "CHALKSTREAM_IMAGE (templates/setup.sh prints both)"$'\n'"$usage"
     fi
     ;;
-  *) cs_die "expected TEMPLATE_SPEC IMAGE or no argument, got ${#args[@]}"$'\n'"$usage" ;;
+  *) cs_die "expected TEMPLATE_SPEC IMAGE or no argument, got ${#CS_ARGS[@]}"$'\n'"$usage" ;;
 esac
 [[ "$spec" =~ ^gs://[a-z0-9][a-z0-9._-]*[a-z0-9]/.+\.json$ ]] \
   || cs_die "TEMPLATE_SPEC '$spec' is not a gs://BUCKET/PATH.json path"$'\n'"$usage"

@@ -53,6 +53,39 @@ cs_fail() {
   exit 1
 }
 
+# USAGE ARGS...: reads --dry-run and -h/--help; passes any other option to the calling script's
+# cs_option function, if it has one (it returns 1 for an option it does not know); puts the other
+# arguments in CS_ARGS.
+cs_parse() {
+  local usage="$1" arg
+  shift
+  CS_ARGS=()
+  for arg in "$@"; do
+    case "$arg" in
+      --dry-run) DRY_RUN=true ;;
+      -h | --help) echo "$usage"; exit 0 ;;
+      -*)
+        if ! declare -F cs_option >/dev/null || ! cs_option "$arg"; then
+          cs_die "unknown option $arg"$'\n'"$usage"
+        fi
+        ;;
+      *) CS_ARGS+=("$arg") ;;
+    esac
+  done
+}
+
+# USAGE [MORE]: sets PROJECT, REGION and DATASET from the first three of CS_ARGS, checked, and the
+# resource names; MORE=more allows arguments after them.
+cs_project_region_dataset() {
+  local usage="$1" more="${2:-}"
+  if [ "${#CS_ARGS[@]}" -lt 3 ] || { [ "${#CS_ARGS[@]}" -gt 3 ] && [ "$more" != more ]; }; then
+    cs_die "expected PROJECT REGION DATASET, got ${#CS_ARGS[@]} arguments"$'\n'"$usage"
+  fi
+  PROJECT="${CS_ARGS[0]}" REGION="${CS_ARGS[1]}" DATASET="${CS_ARGS[2]}"
+  cs_check_project_region_dataset "$usage" "$PROJECT" "$REGION" "$DATASET"
+  cs_names "$PROJECT" "$REGION"
+}
+
 # Checks PROJECT REGION DATASET, exiting with the usage ($1 is the usage text) when one is off.
 cs_check_project_region_dataset() {
   local usage="$1" project="$2" region="$3" dataset="$4"

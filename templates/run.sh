@@ -20,23 +20,17 @@ UPDATE=false
 job=chalkstream
 max_workers=2
 machine_type=""
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
+cs_option() {
+  case "$1" in
     --update) UPDATE=true ;;
-    --job-name=*) job="${arg#*=}" ;;
-    --max-workers=*) max_workers="${arg#*=}" ;;
-    --worker-machine-type=*) machine_type="${arg#*=}" ;;
-    -h | --help) echo "$usage"; exit 0 ;;
-    -*) cs_die "unknown option $arg"$'\n'"$usage" ;;
-    *) args+=("$arg") ;;
+    --job-name=*) job="${1#*=}" ;;
+    --max-workers=*) max_workers="${1#*=}" ;;
+    --worker-machine-type=*) machine_type="${1#*=}" ;;
+    *) return 1 ;;
   esac
-done
-[ "${#args[@]}" -ge 3 ] || cs_die "expected PROJECT REGION DATASET, got ${#args[@]} arguments"$'\n'"$usage"
-PROJECT="${args[0]}" REGION="${args[1]}" DATASET="${args[2]}"
-cs_check_project_region_dataset "$usage" "$PROJECT" "$REGION" "$DATASET"
-cs_names "$PROJECT" "$REGION"
+}
+cs_parse "$usage" "$@"
+cs_project_region_dataset "$usage" more
 [[ "$job" =~ ^[a-z]([-a-z0-9]*[a-z0-9])?$ ]] \
   || cs_die "--job-name=$job: use lowercase letters, digits and hyphens, starting with a letter"
 [[ "$max_workers" =~ ^[1-9][0-9]*$ ]] || cs_die "--max-workers=$max_workers is not a number above 0"
@@ -47,7 +41,7 @@ cs_names "$PROJECT" "$REGION"
 names=(subscription bigQueryDataset classroomCredentialsSecret)
 values=("projects/$PROJECT/subscriptions/$SUBSCRIPTION" "$PROJECT:$DATASET"
   "projects/$PROJECT/secrets/$SECRET/versions/latest")
-for pair in "${args[@]:3}"; do
+for pair in "${CS_ARGS[@]:3}"; do
   [[ "$pair" =~ ^([A-Za-z][A-Za-z0-9]*)=(.*)$ ]] \
     || cs_die "'$pair' is not NAME=VALUE (a template parameter, e.g. windowSeconds=30)"$'\n'"$usage"
   name="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"

@@ -18,19 +18,8 @@ schemas/views/. REGION is the Dataflow region, also used for the bucket, the rep
 dataset. --dry-run prints the commands instead of running them (see templates/lib.sh for the
 resource names and how to change them)."
 
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    -h | --help) echo "$usage"; exit 0 ;;
-    -*) cs_die "unknown option $arg"$'\n'"$usage" ;;
-    *) args+=("$arg") ;;
-  esac
-done
-[ "${#args[@]}" = 3 ] || cs_die "expected PROJECT REGION DATASET, got ${#args[@]} arguments"$'\n'"$usage"
-PROJECT="${args[0]}" REGION="${args[1]}" DATASET="${args[2]}"
-cs_check_project_region_dataset "$usage" "$PROJECT" "$REGION" "$DATASET"
-cs_names "$PROJECT" "$REGION"
+cs_parse "$usage" "$@"
+cs_project_region_dataset "$usage"
 
 # The column each table is partitioned by day on; the same as sink/Table.java (a test compares).
 partition_field() {

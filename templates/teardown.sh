@@ -15,20 +15,14 @@ without asking. --dry-run prints the commands instead of running them (a dry run
 a # line marks each command that a real run asks about first)."
 
 YES=false
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
+cs_option() {
+  case "$1" in
     --yes) YES=true ;;
-    -h | --help) echo "$usage"; exit 0 ;;
-    -*) cs_die "unknown option $arg"$'\n'"$usage" ;;
-    *) args+=("$arg") ;;
+    *) return 1 ;;
   esac
-done
-[ "${#args[@]}" = 3 ] || cs_die "expected PROJECT REGION DATASET, got ${#args[@]} arguments"$'\n'"$usage"
-PROJECT="${args[0]}" REGION="${args[1]}" DATASET="${args[2]}"
-cs_check_project_region_dataset "$usage" "$PROJECT" "$REGION" "$DATASET"
-cs_names "$PROJECT" "$REGION"
+}
+cs_parse "$usage" "$@"
+cs_project_region_dataset "$usage"
 project=(--project="$PROJECT")
 
 # QUESTION...: true when the data may go (a dry run shows the question and goes on).
