@@ -139,7 +139,7 @@ public final class QueryCommand {
       out.println("  " + pad(table, width) + "  " + rowCount(connection, table));
     }
     out.println();
-    out.println("Views (views/*.sql):");
+    out.println("Views (schemas/views/*.sql):");
     for (String view : views) {
       out.println("  " + pad(view, width) + "  " + (unavailable.containsKey(view)
           ? "unavailable: " + unavailable.get(view) : rowCount(connection, view)));

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The views of {@code views/*.sql} (copied into the jar under {@code views/}): one SELECT each,
- * written once for DuckDB and BigQuery. Table names in them carry the {@value #DATASET} prefix.
+ * The views of {@code schemas/views/*.sql} (copied into the jar under {@code views/}): one SELECT
+ * each, written once for DuckDB and BigQuery ({@code templates/setup.sh} creates them there).
+ * Table names in them carry the {@value #DATASET} prefix.
  */
 public final class Views {
   /** Placeholder before each table name: empty on DuckDB, {@code `project.dataset`.} on BigQuery. */

@@ -131,12 +131,13 @@ public class QueryCommandTest {
           + "  dead_letters        0 rows\n"
           + "  registrations       0 rows\n"
           + "  roster_changes      9 rows\n"
-          + "  submission_changes  5 rows\n"));
-      assertThat(out, containsString("Views (views/*.sql):\n"
+          + "  submission_changes  16 rows\n"));
+      assertThat(out, containsString("Views (schemas/views/*.sql):\n"
           + "  coursework_current  2 rows\n"
           + "  enrollment_by_day   3 rows\n"
           + "  roster_current      5 rows\n"
-          + "  submission_current  2 rows\n"));
+          + "  submission_current  8 rows\n"
+          + "  submission_funnel   2 rows\n"));
       assertThat(out, containsString("Examples:\n  ./chalkstream query roster_current\n"));
     }
   }

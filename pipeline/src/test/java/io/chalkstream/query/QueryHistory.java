@@ -22,8 +22,8 @@ import org.joda.time.Instant;
  * gone by the time of the get (NOT_FOUND); u4 is removed at 11:00 and re-added at 12:00, the
  * notifications arriving the other way round; t1 and u1 teach. Course c2: u1 joins at 23:59.
  * Course work: w1 edited twice (the older edit arriving last), w2 deleted, w3 in c2.
- * Submissions: s1 moves to RETURNED (the TURNED_IN before it arriving last), s2 is NOT_FOUND,
- * s4 is turned in.
+ * Submissions of c1/w1: s1 moves to RETURNED (the TURNED_IN before it arriving last), s2 is
+ * NOT_FOUND, s4 is turned in; those of c2/w3 cover each step of the submission funnel.
  */
 final class QueryHistory {
   static final List<Row> ROSTER = new ArrayList<>();
@@ -48,11 +48,41 @@ final class QueryHistory {
     coursework("w-5", "2025-09-02T08:00:00Z", "c1", "w2", "DELETED", "SKIPPED", null, null);
     coursework("w-6", "2025-09-01T12:00:00Z", "c2", "w3", "CREATED", "OK", "Lab report", null);
 
-    submission("s-1", "2025-09-03T08:00:00Z", "s1", "u1", "OK", "CREATED", false, null, null);
-    submission("s-3", "2025-09-03T10:00:00Z", "s1", "u1", "OK", "RETURNED", true, 14.5, 14.5);
-    submission("s-2", "2025-09-03T09:00:00Z", "s1", "u1", "OK", "TURNED_IN", true, null, 14.5);
-    submission("s-4", "2025-09-03T09:00:00Z", "s2", null, "NOT_FOUND", null, null, null, null);
-    submission("s-5", "2025-09-03T09:30:00Z", "s4", "u4", "OK", "TURNED_IN", false, null, null);
+    submission("s-1", "2025-09-03T08:00:00Z", "c1", "w1", "s1", "u1", "OK",
+        "CREATED", false, null, null);
+    submission("s-3", "2025-09-03T10:00:00Z", "c1", "w1", "s1", "u1", "OK",
+        "RETURNED", true, 14.5, 14.5);
+    submission("s-2", "2025-09-03T09:00:00Z", "c1", "w1", "s1", "u1", "OK",
+        "TURNED_IN", true, null, 14.5);
+    submission("s-4", "2025-09-03T09:00:00Z", "c1", "w1", "s2", null, "NOT_FOUND",
+        null, null, null, null);
+    submission("s-5", "2025-09-03T09:30:00Z", "c1", "w1", "s4", "u4", "OK",
+        "TURNED_IN", false, null, null);
+    // c2/w3: s10 returned late with a grade; s11 reclaimed (its older TURNED_IN arriving last);
+    // s12 has a draft grade only; s13 is gone (NOT_FOUND); s14 returned without a grade; s15's
+    // get FAILED; s16 turned in late.
+    submission("ss-1", "2025-09-04T08:00:00Z", "c2", "w3", "s10", "u1", "OK",
+        "CREATED", false, null, null);
+    submission("ss-2", "2025-09-04T09:00:00Z", "c2", "w3", "s10", "u1", "OK",
+        "TURNED_IN", true, null, 9.0);
+    submission("ss-3", "2025-09-04T10:00:00Z", "c2", "w3", "s10", "u1", "OK",
+        "RETURNED", true, 9.0, 9.0);
+    submission("ss-5", "2025-09-04T11:00:00Z", "c2", "w3", "s11", "u5", "OK",
+        "RECLAIMED_BY_STUDENT", false, null, null);
+    submission("ss-4", "2025-09-04T09:30:00Z", "c2", "w3", "s11", "u5", "OK",
+        "TURNED_IN", false, null, null);
+    submission("ss-6", "2025-09-04T08:00:00Z", "c2", "w3", "s12", "u6", "OK",
+        "CREATED", false, null, 5.0);
+    submission("ss-7", "2025-09-04T09:00:00Z", "c2", "w3", "s13", "u7", "OK",
+        "TURNED_IN", false, null, null);
+    submission("ss-8", "2025-09-04T12:00:00Z", "c2", "w3", "s13", null, "NOT_FOUND",
+        null, null, null, null);
+    submission("ss-9", "2025-09-04T10:00:00Z", "c2", "w3", "s14", "u8", "OK",
+        "RETURNED", false, null, null);
+    submission("ss-10", "2025-09-04T10:00:00Z", "c2", "w3", "s15", null, "FAILED",
+        null, null, null, null);
+    submission("ss-11", "2025-09-04T10:30:00Z", "c2", "w3", "s16", "u10", "OK",
+        "TURNED_IN", true, null, null);
   }
 
   private QueryHistory() {}
@@ -110,12 +140,12 @@ final class QueryHistory {
         .build());
   }
 
-  private static void submission(String id, String publishTime, String submission,
-      @Nullable String user, String status, @Nullable String state, @Nullable Boolean late,
-      @Nullable Double assigned, @Nullable Double draft) {
+  private static void submission(String id, String publishTime, String course, String work,
+      String submission, @Nullable String user, String status, @Nullable String state,
+      @Nullable Boolean late, @Nullable Double assigned, @Nullable Double draft) {
     SUBMISSIONS.add(change(Table.SUBMISSION_CHANGES, SUBMISSIONS,
-        "courses.courseWork.studentSubmissions", id, publishTime, "c1", "MODIFIED", status)
-        .withFieldValue("course_work_id", "w1")
+        "courses.courseWork.studentSubmissions", id, publishTime, course, "MODIFIED", status)
+        .withFieldValue("course_work_id", work)
         .withFieldValue("submission_id", submission)
         .withFieldValue("user_id", user)
         .withFieldValue("state", state)

@@ -48,7 +48,7 @@ public class QueryViewsTest {
           + "WHERE message_id IN ('w-2', 'w-5')");
       s.execute("INSERT INTO submission_changes SELECT * REPLACE (ingested_at + INTERVAL 1 HOUR "
           + "AS ingested_at, 'redelivered' AS state) FROM sink.submission_changes "
-          + "WHERE message_id IN ('s-3', 's-4')");
+          + "WHERE message_id IN ('s-3', 's-4', 'ss-3')");
       s.execute("DETACH sink");
       for (String view : Views.names()) {
         s.execute("CREATE VIEW " + view + " AS " + Views.sql(view, ""));
@@ -79,7 +79,7 @@ public class QueryViewsTest {
   @Test
   public void namesListsTheSqlFilesOfTheJar() {
     assertEquals(List.of("coursework_current", "enrollment_by_day", "roster_current",
-        "submission_current"), Views.names());
+        "submission_current", "submission_funnel"), Views.names());
   }
 
   @Test
@@ -115,9 +115,27 @@ public class QueryViewsTest {
   @Test
   public void submissionCurrentKeepsTheLatestStateAndDropsNotFound() throws Exception {
     assertEquals(List.of("c1 w1 s1 u1 RETURNED true 14.5 14.5 s-3",
-            "c1 w1 s4 u4 TURNED_IN false null null s-5"),
+            "c1 w1 s4 u4 TURNED_IN false null null s-5",
+            "c2 w3 s10 u1 RETURNED true 9.0 9.0 ss-3",
+            "c2 w3 s11 u5 RECLAIMED_BY_STUDENT false null null ss-5",
+            "c2 w3 s12 u6 CREATED false null 5.0 ss-6",
+            "c2 w3 s14 u8 RETURNED false null null ss-9",
+            "c2 w3 s15 null null null null null ss-10",
+            "c2 w3 s16 u10 TURNED_IN true null null ss-11"),
         rows("SELECT course_id, course_work_id, submission_id, user_id, state, late, "
             + "assigned_grade, draft_grade, message_id FROM submission_current"));
+  }
+
+  @Test
+  public void submissionFunnelCountsEachStepFromTheLatestStateOfEachSubmission() throws Exception {
+    // c2/w3: s13 is gone; s11 was turned in but reclaimed since; s12 has a draft grade only; s14
+    // came back without a grade; s15's get failed; ss-3 was redelivered with another state.
+    assertEquals(List.of(
+            "c1 w1 assigned=2 turned_in=2 late=1 returned=1 graded=1",
+            "c2 w3 assigned=6 turned_in=3 late=2 returned=2 graded=1"),
+        rows("SELECT course_id, course_work_id, 'assigned=' || assigned, 'turned_in=' || turned_in, "
+            + "'late=' || late, 'returned=' || returned, 'graded=' || graded "
+            + "FROM submission_funnel"));
   }
 
   @Test
