@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -94,7 +95,12 @@ final class StreamCommand {
 
       if (!local) {
         PipelineResult result = pipeline.run();
-        out.println("submitted: " + result.getState() + " (see the job in the Dataflow console)");
+        if (result instanceof DataflowTemplateJob) {
+          // The flex-template launcher asks for the job graph only; its state is not knowable.
+          out.println("job graph written for the template launcher");
+        } else {
+          out.println("submitted: " + result.getState() + " (see the job in the Dataflow console)");
+        }
         return 0;
       }
       options.as(DirectOptions.class).setBlockOnRun(false);
