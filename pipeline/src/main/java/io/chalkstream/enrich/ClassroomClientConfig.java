@@ -16,6 +16,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions;
 import org.apache.beam.sdk.util.GcpSecret;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -30,16 +31,18 @@ public final class ClassroomClientConfig implements Serializable {
   private final @Nullable String delegatedUser;
   private final List<String> scopes;
   private final int timeoutMillis;
+  private final int callsPerMinute;
 
   private ClassroomClientConfig(String rootUrl, @Nullable String credentialsFile,
       @Nullable String credentialsSecret, @Nullable String delegatedUser, List<String> scopes,
-      int timeoutMillis) {
+      int timeoutMillis, int callsPerMinute) {
     this.rootUrl = rootUrl.endsWith("/") ? rootUrl : rootUrl + "/";
     this.credentialsFile = credentialsFile;
     this.credentialsSecret = credentialsSecret;
     this.delegatedUser = delegatedUser;
     this.scopes = List.copyOf(scopes);
     this.timeoutMillis = timeoutMillis;
+    this.callsPerMinute = callsPerMinute;
   }
 
   /** Read-only scopes for the get calls; emails only when asked for. */
@@ -50,10 +53,30 @@ public final class ClassroomClientConfig implements Serializable {
     if (Boolean.TRUE.equals(options.getFetchEmails())) {
       scopes.add(ClassroomScopes.CLASSROOM_PROFILE_EMAILS);
     }
-    return of(options, scopes);
+    return of(options, scopes, options.getClassroomDelegatedUser());
   }
 
-  public static ClassroomClientConfig of(ClassroomOptions options, List<String> scopes) {
+  /**
+   * For {@code registrations.create}: a user's grant with the push-notifications scope and the
+   * feeds' read scopes. Classroom refuses domain-wide delegation for registrations, so a real
+   * endpoint needs the grant from a file or a secret.
+   */
+  public static ClassroomClientConfig forRegistrations(ClassroomOptions options) {
+    ClassroomClientConfig config = of(options, List.of(ClassroomScopes.CLASSROOM_PUSH_NOTIFICATIONS,
+        ClassroomScopes.CLASSROOM_ROSTERS_READONLY,
+        ClassroomScopes.CLASSROOM_COURSEWORK_STUDENTS_READONLY), null);
+    if (!config.isLoopback() && options.getClassroomCredentialsFile() == null
+        && options.getClassroomCredentialsSecret() == null) {
+      throw new IllegalArgumentException("renewing registrations needs a user's OAuth grant: give "
+          + "--classroomCredentialsFile or --classroomCredentialsSecret (an authorized-user JSON "
+          + "with the classroom.push-notifications scope); Classroom refuses domain-wide "
+          + "delegation and service accounts here (@MissingGrant)");
+    }
+    return config;
+  }
+
+  private static ClassroomClientConfig of(ClassroomOptions options, List<String> scopes,
+      @Nullable String delegatedUser) {
     String rootUrl = options.getClassroomRootUrl();
     try {
       URI uri = URI.create(rootUrl);
@@ -72,8 +95,30 @@ public final class ClassroomClientConfig implements Serializable {
           "give either --classroomCredentialsFile or --classroomCredentialsSecret, not both");
     }
     return new ClassroomClientConfig(rootUrl, options.getClassroomCredentialsFile(),
-        options.getClassroomCredentialsSecret(), options.getClassroomDelegatedUser(), scopes,
-        options.getClassroomTimeoutSeconds() * 1000);
+        options.getClassroomCredentialsSecret(), delegatedUser, scopes,
+        options.getClassroomTimeoutSeconds() * 1000, callsPerMinutePerWorker(options));
+  }
+
+  /** The throttle of one JVM: on Dataflow each worker gets its share of the job's budget. */
+  static int callsPerMinutePerWorker(ClassroomOptions options) {
+    int budget = options.getMaxCallsPerMinute() == null ? 0 : options.getMaxCallsPerMinute();
+    if (budget < 0) {
+      throw new IllegalArgumentException("--maxCallsPerMinute must be 0 (off) or positive, got "
+          + budget);
+    }
+    Class<?> runner = options.getRunner();
+    int share = budget;
+    if (budget > 0 && runner != null && runner.getSimpleName().equals("DataflowRunner")) {
+      int workers = options.as(DataflowPipelineWorkerPoolOptions.class).getMaxNumWorkers();
+      share = workers <= 1 ? budget : budget / workers;
+    }
+    CallThrottle.perMinute(share); // refuses a share too small for one batch, before launch
+    return share;
+  }
+
+  /** The JVM-wide throttle every client built from this config shares. */
+  public CallThrottle throttle() {
+    return CallThrottle.perMinute(callsPerMinute);
   }
 
   public String rootUrl() {

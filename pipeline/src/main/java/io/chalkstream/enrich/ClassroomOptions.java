@@ -59,6 +59,16 @@ public interface ClassroomOptions extends PipelineOptions {
 
   void setEnrichMaxAttempts(Integer value);
 
+  @Description(
+      "Client-side throttle: the most Classroom calls (gets and registration creates) per minute "
+          + "for the whole job, kept below the API quota of 3,000 per minute per project; on "
+          + "Dataflow it is divided among --maxNumWorkers. 0 turns the throttle off (429s are "
+          + "still retried with backoff).")
+  @Default.Integer(2400)
+  Integer getMaxCallsPerMinute();
+
+  void setMaxCallsPerMinute(Integer value);
+
   @Description("Longest time, in seconds, that retries of one pane's get calls may take.")
   @Default.Integer(120)
   Integer getEnrichMaxRetrySeconds();

@@ -30,9 +30,9 @@ public final class EnrichChanges
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
   private final ClassroomClientConfig client;
-  private final ResourceFetcher.RetryPolicy retryPolicy;
+  private final RetryPolicy retryPolicy;
 
-  public EnrichChanges(ClassroomClientConfig client, ResourceFetcher.RetryPolicy retryPolicy) {
+  public EnrichChanges(ClassroomClientConfig client, RetryPolicy retryPolicy) {
     this.client = client;
     this.retryPolicy = retryPolicy;
   }
@@ -50,13 +50,13 @@ public final class EnrichChanges
 
   static final class EnrichPaneFn extends DoFn<KV<String, Iterable<Notification>>, EnrichedChange> {
     private final ClassroomClientConfig clientConfig;
-    private final ResourceFetcher.RetryPolicy retryPolicy;
+    private final RetryPolicy retryPolicy;
     private final Counter coalesced = Metrics.counter("chalkstream", "get_calls_saved_by_coalescing");
     private final Counter deadLetters = Metrics.counter("chalkstream", "dead_letters_enrich");
     private final Map<EnrichmentStatus, Counter> perStatus = new EnumMap<>(EnrichmentStatus.class);
     private transient ResourceFetcher fetcher;
 
-    EnrichPaneFn(ClassroomClientConfig clientConfig, ResourceFetcher.RetryPolicy retryPolicy) {
+    EnrichPaneFn(ClassroomClientConfig clientConfig, RetryPolicy retryPolicy) {
       this.clientConfig = clientConfig;
       this.retryPolicy = retryPolicy;
       for (EnrichmentStatus s : EnrichmentStatus.values()) {
@@ -66,7 +66,7 @@ public final class EnrichChanges
 
     @Setup
     public void setup() throws Exception {
-      fetcher = new ResourceFetcher(clientConfig.newClient(), retryPolicy);
+      fetcher = new ResourceFetcher(clientConfig.newClient(), retryPolicy, clientConfig.throttle());
     }
 
     @ProcessElement

@@ -1,15 +1,19 @@
 package io.chalkstream.local;
 
 import com.google.api.services.classroom.model.CourseWork;
+import com.google.api.services.classroom.model.Feed;
 import com.google.api.services.classroom.model.Name;
+import com.google.api.services.classroom.model.Registration;
 import com.google.api.services.classroom.model.Student;
 import com.google.api.services.classroom.model.StudentSubmission;
 import com.google.api.services.classroom.model.Teacher;
 import com.google.api.services.classroom.model.UserProfile;
 import io.chalkstream.local.Faults.Fault;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Drives realistic activity through a {@link School} and publishes the matching notifications:
@@ -28,6 +32,8 @@ public final class ActivityGenerator {
   private final NotificationChannel channel;
   private final Random random;
   private int nextId = 1;
+  private final Map<String, String> registrations = new HashMap<>(); // "FEED_TYPE/course" -> id
+  private long registrationsReadAt;
 
   public ActivityGenerator(ClassroomTestServer server, NotificationChannel channel, long seed) {
     this.school = server.school();
@@ -85,12 +91,44 @@ public final class ActivityGenerator {
   }
 
   private int publish(String collection, String event, Map<String, String> ids) {
+    String registration = registrationFor(collection, ids.get("courseId"));
+    if (registration == null) {
+      return 0; // no feed covers it: Classroom sends nothing
+    }
     StringBuilder json = new StringBuilder("{\"collection\":\"" + collection
         + "\",\"eventType\":\"" + event + "\",\"resourceId\":{");
     ids.forEach((k, v) -> json.append(json.charAt(json.length() - 1) == '{' ? "" : ",")
         .append('"').append(k).append("\":\"").append(v).append('"'));
-    channel.publish(json.append("}}").toString(), Map.of("registrationId", REGISTRATION_ID));
+    channel.publish(json.append("}}").toString(), Map.of("registrationId", registration));
     return 1;
+  }
+
+  /**
+   * The registration Classroom would send this notification under: the course's roster or
+   * course-work feed, else the domain roster feed for roster changes; null when no feed covers
+   * it. With nothing registered at all (renewal off), everything goes out under
+   * {@value #REGISTRATION_ID}.
+   */
+  private @Nullable String registrationFor(String collection, String course) {
+    boolean roster = collection.equals("courses.students") || collection.equals("courses.teachers");
+    String courseFeed = (roster ? "COURSE_ROSTER_CHANGES/" : "COURSE_WORK_CHANGES/") + course;
+    String id = registrations.getOrDefault(courseFeed,
+        roster ? registrations.get("DOMAIN_ROSTER_CHANGES/") : null);
+    if (id == null && System.currentTimeMillis() - registrationsReadAt > 1_000) {
+      registrationsReadAt = System.currentTimeMillis(); // a new course's feed may be new
+      registrations.clear();
+      for (Registration r : school.registrations()) {
+        Feed feed = r.getFeed();
+        String c = feed.getCourseRosterChangesInfo() != null
+            ? feed.getCourseRosterChangesInfo().getCourseId()
+            : feed.getCourseWorkChangesInfo() != null
+                ? feed.getCourseWorkChangesInfo().getCourseId() : "";
+        registrations.put(feed.getFeedType() + "/" + c, r.getRegistrationId());
+      }
+      id = registrations.getOrDefault(courseFeed,
+          roster ? registrations.get("DOMAIN_ROSTER_CHANGES/") : null);
+    }
+    return id != null ? id : registrations.isEmpty() ? REGISTRATION_ID : null;
   }
 
   private int enrol(String course, boolean goneBeforeGet) {
@@ -206,7 +244,7 @@ public final class ActivityGenerator {
   }
 
   private int malformed() {
-    switch (random.nextInt(3)) {
+    switch (random.nextInt(4)) {
       case 0:
         channel.publish("{\"collection\":\"courses.students\",\"eventType\":\"CREATED\"}",
             Map.of("registrationId", REGISTRATION_ID));
@@ -214,9 +252,18 @@ public final class ActivityGenerator {
       case 1:
         channel.publish(new byte[] {'{', (byte) 0xC3, '}'}, Map.of("registrationId", REGISTRATION_ID));
         break;
+      case 2:
+        // Well formed, but from a feed someone else registered to the topic: a FILTER dead
+        // letter when the run accepts only its own registrations.
+        String course = school.courses().get(0).getId();
+        channel.publish("{\"collection\":\"courses.students\",\"eventType\":\"CREATED\","
+            + "\"resourceId\":{\"courseId\":\"" + course + "\",\"userId\":\"1\"}}",
+            Map.of("registrationId", "registered-by-someone-else"));
+        break;
       default:
         channel.publish("not a notification", Map.of("registrationId", REGISTRATION_ID));
     }
     return 1;
   }
+
 }

@@ -18,13 +18,23 @@ public final class LocalSimulation implements AutoCloseable {
   private final Thread activity;
   private volatile boolean stop;
 
-  private LocalSimulation(int notifications, long paceMillis) throws IOException {
+  /** How long the activity waits for the run's first renewal pass to register the feeds. */
+  private static final long REGISTRATION_WAIT_MILLIS = 120_000;
+
+  private LocalSimulation(int notifications, long paceMillis, boolean awaitRegistrations)
+      throws IOException {
     server = ClassroomTestServer.start(
         School.synthetic(SEED, COURSES, STUDENTS_PER_COURSE, COURSE_WORK_PER_COURSE));
     channel = NotificationChannel.open("local-simulation");
     ActivityGenerator generator = new ActivityGenerator(server, channel, SEED);
     activity = new Thread(() -> {
       try {
+        // Classroom notifies only registered feeds: let the run's renewal register them first.
+        long deadline = System.currentTimeMillis() + REGISTRATION_WAIT_MILLIS;
+        while (awaitRegistrations && !stop && server.school().registrations().isEmpty()
+            && System.currentTimeMillis() < deadline) {
+          Thread.sleep(50);
+        }
         while (!stop && channel.publishedCount() < notifications) {
           generator.step();
           Thread.sleep(paceMillis);
@@ -38,9 +48,14 @@ public final class LocalSimulation implements AutoCloseable {
     activity.setDaemon(true);
   }
 
-  /** Starts the school, the server and the activity: about {@code notifications} messages. */
-  public static LocalSimulation start(int notifications, long paceMillis) throws IOException {
-    LocalSimulation simulation = new LocalSimulation(notifications, paceMillis);
+  /**
+   * Starts the school, the server and the activity: about {@code notifications} messages. With
+   * {@code awaitRegistrations} the activity begins once the run has registered feeds (bounded),
+   * and notifications carry the id of the feed that covers them.
+   */
+  public static LocalSimulation start(int notifications, long paceMillis,
+      boolean awaitRegistrations) throws IOException {
+    LocalSimulation simulation = new LocalSimulation(notifications, paceMillis, awaitRegistrations);
     simulation.activity.start();
     return simulation;
   }

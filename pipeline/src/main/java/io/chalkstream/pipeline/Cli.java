@@ -18,10 +18,15 @@ final class Cli {
 
   static <T extends PipelineOptions> T parse(String[] args, Class<T> type, String command) {
     List<String> kept = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (String arg : args) {
       if (!arg.startsWith("--")) {
         throw new UsageError("unexpected argument '" + arg + "': options look like --name=value; "
             + "see ./chalkstream " + command + " --help");
+      }
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!names.add(name)) {
+        throw new UsageError(name + " is given more than once; give it once");
       }
       if (!arg.equals("--verbose")) {
         kept.add(arg);

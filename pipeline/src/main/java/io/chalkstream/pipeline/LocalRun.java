@@ -35,6 +35,11 @@ final class LocalRun {
 
   /** Counter totals by name in the chalkstream namespace (attempted: the run is still going). */
   Map<String, Long> counters() {
+    return counters(result);
+  }
+
+  /** Counter totals by name of any run, in the chalkstream namespace. */
+  static Map<String, Long> counters(PipelineResult result) {
     MetricQueryResults metrics = result.metrics().queryMetrics(
         MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(NS)).build());
     Map<String, Long> totals = new HashMap<>();
@@ -50,13 +55,18 @@ final class LocalRun {
         + c.getOrDefault("rows_already_written_" + table, 0L);
   }
 
-  /** Every message read has its change row or its PARSE/FILTER dead letter in the sink. */
+  /**
+   * Every message read has its change row or its PARSE/FILTER dead letter in the sink, and every
+   * renewal attempt its registrations row.
+   */
   static boolean everyMessageHasItsRow(Map<String, Long> c) {
     long read = c.getOrDefault("messages_read", 0L);
     long accounted = durable(c, "roster_changes") + durable(c, "coursework_changes")
         + durable(c, "submission_changes") + durable(c, "dead_letters")
         - c.getOrDefault("dead_letters_enrich", 0L);
-    return accounted >= read;
+    long renewals = c.getOrDefault("registrations_ok", 0L)
+        + c.getOrDefault("registrations_failed", 0L);
+    return accounted >= read && durable(c, "registrations") >= renewals;
   }
 
   String progressLine(Map<String, Long> c) {

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** Entry point of the jar: {@code stream}, {@code query}. */
+/** Entry point of the jar: {@code stream}, {@code renew}, {@code query}. */
 public final class Main {
   private Main() {}
 
@@ -35,6 +35,13 @@ public final class Main {
             return 0;
           }
           return StreamCommand.run(rest, out);
+        case "renew":
+          if (Arrays.asList(rest).contains("--help")) {
+            OptionsHelp.print(out, RenewCommand.USAGE, ChalkstreamOptions.class,
+                RenewCommand.OPTIONS);
+            return 0;
+          }
+          return RenewCommand.run(rest, out, err);
         case "query":
           return query(rest, out, err);
         default:
@@ -104,6 +111,7 @@ public final class Main {
     out.println();
     out.println("commands:");
     out.println("  stream   run the pipeline (embedded simulated school by default)");
+    out.println("  renew    one pass of registration renewal (for cron or Cloud Scheduler)");
     out.println("  query    run SQL or a named view on the local DuckDB file");
     out.println();
     out.println("./chalkstream <command> --help lists the options of a command.");

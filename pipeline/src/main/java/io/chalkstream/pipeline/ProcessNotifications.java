@@ -5,9 +5,11 @@ import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.GlobalWindow;
 import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.EnrichChanges;
-import io.chalkstream.enrich.ResourceFetcher;
+import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.enrich.WindowByCourse;
+import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.ParseNotifications;
+import io.chalkstream.registration.FilterByRegistration;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
@@ -16,6 +18,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -27,14 +30,27 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
   private final Duration window;
   private final Duration allowedLateness;
   private final ClassroomClientConfig classroom;
-  private final ResourceFetcher.RetryPolicy retryPolicy;
+  private final RetryPolicy retryPolicy;
+  private final @Nullable FilterByRegistration filter;
 
   public ProcessNotifications(Duration window, Duration allowedLateness,
-      ClassroomClientConfig classroom, ResourceFetcher.RetryPolicy retryPolicy) {
+      ClassroomClientConfig classroom, RetryPolicy retryPolicy) {
+    this(window, allowedLateness, classroom, retryPolicy, null);
+  }
+
+  private ProcessNotifications(Duration window, Duration allowedLateness,
+      ClassroomClientConfig classroom, RetryPolicy retryPolicy,
+      @Nullable FilterByRegistration filter) {
     this.window = window;
     this.allowedLateness = allowedLateness;
     this.classroom = classroom;
     this.retryPolicy = retryPolicy;
+    this.filter = filter;
+  }
+
+  /** Lets through only notifications of known registrations; others become FILTER dead letters. */
+  public ProcessNotifications withFilter(FilterByRegistration filter) {
+    return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter);
   }
 
   public static ProcessNotifications from(ChalkstreamOptions options) {
@@ -44,20 +60,26 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
     }
     return new ProcessNotifications(Duration.standardSeconds(options.getWindowSeconds()),
         Duration.standardHours(options.getAllowedLatenessHours()),
-        ClassroomClientConfig.forGets(options), ResourceFetcher.RetryPolicy.from(options));
+        ClassroomClientConfig.forGets(options), RetryPolicy.from(options));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<PubsubMessage> messages) {
     PCollectionTuple parsed = messages.apply("Parse", new ParseNotifications());
-    PCollectionTuple enriched = parsed.get(ParseNotifications.NOTIFICATIONS)
+    PCollection<Notification> notifications = parsed.get(ParseNotifications.NOTIFICATIONS);
+    PCollectionList<DeadLetter> early = PCollectionList.of(parsed.get(ParseNotifications.DEAD_LETTERS));
+    if (filter != null) {
+      PCollectionTuple filtered = notifications.apply("FilterByRegistration", filter);
+      notifications = filtered.get(FilterByRegistration.ACCEPTED);
+      early = early.and(filtered.get(FilterByRegistration.DEAD_LETTERS));
+    }
+    PCollectionTuple enriched = notifications
         .apply("WindowByCollectionAndCourse", new WindowByCourse(window, allowedLateness))
         .apply("Enrich", new EnrichChanges(classroom, retryPolicy));
     PCollectionTuple rows = enriched.get(EnrichChanges.CHANGES)
         .apply("ToChangeRows", new TableRows.FromChanges());
     PCollection<DeadLetter> deadLetters =
-        PCollectionList.of(parsed.get(ParseNotifications.DEAD_LETTERS))
-            .and(enriched.get(EnrichChanges.DEAD_LETTERS)
+        early.and(enriched.get(EnrichChanges.DEAD_LETTERS)
                 .apply("DeadLettersToGlobalWindow", GlobalWindow.<DeadLetter>of()))
             .apply("FlattenDeadLetters", Flatten.pCollections())
             .setCoder(DeadLetterCoder.of());

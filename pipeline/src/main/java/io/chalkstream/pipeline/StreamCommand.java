@@ -3,14 +3,20 @@ package io.chalkstream.pipeline;
 import io.chalkstream.enrich.ClassroomOptions;
 import io.chalkstream.local.EmbeddedNotificationSource;
 import io.chalkstream.local.LocalSimulation;
+import io.chalkstream.registration.FilterByRegistration;
+import io.chalkstream.registration.RegistrationOptions;
+import io.chalkstream.registration.RenewRegistrations;
 import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.BigQuerySinkOptions;
 import io.chalkstream.sink.DuckDbSink;
+import io.chalkstream.sink.Table;
+import io.chalkstream.sink.TableRows;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -23,9 +29,12 @@ import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Duration;
 
 /**
  * {@code ./chalkstream stream}: builds the streaming pipeline from options and runs it. Locally
@@ -34,16 +43,25 @@ import org.apache.beam.sdk.values.PDone;
  */
 final class StreamCommand {
   static final List<Class<?>> OWN_OPTIONS =
-      List.of(ChalkstreamOptions.class, ClassroomOptions.class, BigQuerySinkOptions.class);
+      List.of(ChalkstreamOptions.class, RegistrationOptions.class, ClassroomOptions.class,
+          BigQuerySinkOptions.class);
   /** Embedded runs use short windows so results show within seconds. */
   static final int EMBEDDED_WINDOW_SECONDS = 5;
 
+  /** The topic the embedded run registers its simulated feeds to. */
+  static final String EMBEDDED_TOPIC = "projects/chalkstream-local/topics/classroom-notifications";
+
   private StreamCommand() {}
+
+  private static boolean given(String[] args, String option) {
+    return Arrays.stream(args).anyMatch(a -> a.equals("--" + option)
+        || a.startsWith("--" + option + "="));
+  }
 
   static int run(String[] args, PrintStream out) throws Exception {
     ChalkstreamOptions options = Cli.parse(args, ChalkstreamOptions.class, "stream");
     boolean embedded = options.getSubscription() == null;
-    boolean explicit = Arrays.stream(args).anyMatch(a -> a.startsWith("--classroomRootUrl"));
+    boolean explicit = given(args, "classroomRootUrl");
     if (!embedded && !options.getSubscription().matches("projects/[^/]+/subscriptions/[^/]+")) {
       throw new IllegalArgumentException("--subscription=" + options.getSubscription()
           + " is not projects/PROJECT/subscriptions/SUBSCRIPTION");
@@ -52,8 +70,22 @@ final class StreamCommand {
       throw new IllegalArgumentException("--classroomRootUrl needs --subscription: without one the "
           + "built-in activity generator drives the built-in simulator only");
     }
-    if (embedded && Arrays.stream(args).noneMatch(a -> a.startsWith("--windowSeconds"))) {
+    if (embedded && !given(args, "windowSeconds")) {
       options.setWindowSeconds(EMBEDDED_WINDOW_SECONDS);
+    }
+    if (embedded && !given(args, "renewRegistrations")) {
+      // A newcomer sees the registrations table filled and the FILTER stage at work.
+      options.setRenewRegistrations(true);
+    }
+    if (embedded && !given(args, "registrationTopic")) {
+      options.setRegistrationTopic(EMBEDDED_TOPIC);
+    }
+    boolean renew = Boolean.TRUE.equals(options.getRenewRegistrations());
+    boolean filter = options.getAcceptUnknownRegistrations() == null
+        ? renew : !options.getAcceptUnknownRegistrations();
+    if (renew && (options.getRenewEverySeconds() == null || options.getRenewEverySeconds() < 60)) {
+      throw new IllegalArgumentException("--renewEverySeconds must be at least 60, got "
+          + options.getRenewEverySeconds() + "; registrations last 7 days, once a day is plenty");
     }
     boolean local = options.getRunner() == null || options.getRunner() == DirectRunner.class;
     PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
@@ -73,7 +105,7 @@ final class StreamCommand {
     try {
       if (embedded) {
         simulation = LocalSimulation.start(options.getSimulationMessages(),
-            options.getSimulationPaceMillis());
+            options.getSimulationPaceMillis(), renew);
         options.setClassroomRootUrl(simulation.rootUrl());
       } else if (local) {
         requireReachable("--classroomRootUrl", options.getClassroomRootUrl());
@@ -90,8 +122,28 @@ final class StreamCommand {
               Read.from(new EmbeddedNotificationSource(simulation.channel())))
           : pipeline.apply("ReadSubscription", PubsubIO.readMessagesWithAttributesAndMessageId()
               .fromSubscription(options.getSubscription()));
-      messages.apply("ProcessNotifications", ProcessNotifications.from(options))
-          .apply("WriteHistory", sink);
+      ProcessNotifications process = ProcessNotifications.from(options);
+      PCollection<Row> registrations = null;
+      if (renew) {
+        RenewRegistrations renewal = RenewRegistrations.from(options);
+        registrations = pipeline
+            .apply("RenewalTicks", PeriodicImpulse.create()
+                .withInterval(Duration.standardSeconds(options.getRenewEverySeconds())))
+            .apply("RenewRegistrations", renewal);
+      }
+      if (filter) {
+        // Earlier runs' registrations, so a restart accepts what they registered.
+        Set<String> known = options.getBigQueryDataset() == null
+            ? DuckDbSink.knownRegistrations(options.getDuckdbPath()) : Set.of();
+        FilterByRegistration byRegistration = FilterByRegistration.knowing(known);
+        process = process.withFilter(
+            registrations == null ? byRegistration : byRegistration.andRenewals(registrations));
+      }
+      PCollectionTuple rows = messages.apply("ProcessNotifications", process);
+      if (registrations != null) {
+        rows = rows.and(TableRows.tag(Table.REGISTRATIONS), registrations);
+      }
+      rows.apply("WriteHistory", sink);
 
       if (!local) {
         PipelineResult result = pipeline.run();
@@ -130,6 +182,9 @@ final class StreamCommand {
     try {
       Map<String, Long> last = run.await(() -> {
         long read = run.counters().getOrDefault("messages_read", 0L);
+        if (simulation != null && simulation.drainedBy(read)) {
+          return true; // the simulated activity is over and all of it was read
+        }
         if (run.stopRequested()) {
           // The embedded channel is the only copy of its messages: read them all first.
           return simulation == null || simulation.drainedBy(read);
@@ -163,7 +218,7 @@ final class StreamCommand {
     }
   }
 
-  private static boolean isLoopback(String url) {
+  static boolean isLoopback(String url) {
     try {
       String host = URI.create(url).getHost();
       return host != null && (host.equals("localhost") || host.startsWith("127."));

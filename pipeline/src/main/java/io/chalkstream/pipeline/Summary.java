@@ -26,8 +26,14 @@ final class Summary {
         + ", coursework " + coursework + ", submissions " + submissions + ")"
         + (redelivered == 0 ? "" : "; " + redelivered + " redelivered rows were already there"));
     out.println("  dead letters:  " + c.getOrDefault("rows_written_dead_letters", 0L)
-        + " (parse " + c.getOrDefault("dead_letters_parse", 0L) + ", enrich "
+        + " (parse " + c.getOrDefault("dead_letters_parse", 0L) + ", filter "
+        + c.getOrDefault("dead_letters_filter", 0L) + ", enrich "
         + c.getOrDefault("dead_letters_enrich", 0L) + ")");
+    long renewed = c.getOrDefault("registrations_ok", 0L);
+    long failed = c.getOrDefault("registrations_failed", 0L);
+    if (renewed + failed > 0) {
+      out.println("  registrations: " + renewed + " renewed, " + failed + " failed");
+    }
     out.println("  statuses:      OK " + c.getOrDefault("rows_ok", 0L) + ", NOT_FOUND "
         + c.getOrDefault("rows_not_found", 0L) + ", PERMISSION_DENIED "
         + c.getOrDefault("rows_permission_denied", 0L) + ", SKIPPED "
@@ -49,5 +55,9 @@ final class Summary {
     out.println("  ./chalkstream query" + db + " \"SELECT enrichment_status, count(*) FROM "
         + "roster_changes GROUP BY 1\"");
     out.println("  ./chalkstream query" + db + " \"SELECT stage, error FROM dead_letters LIMIT 10\"");
+    if (renewed + failed > 0) {
+      out.println("  ./chalkstream query" + db + " \"SELECT feed_type, course_id, registration_id, "
+          + "expiry_time, status FROM registrations LIMIT 10\"");
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.GlobalWindow;
 import io.chalkstream.deadletter.Stage;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
@@ -42,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
   private static final Logger LOG = LoggerFactory.getLogger(BigQuerySink.class);
-  private static final Table[] CHANGE_TABLES = {
-    Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES, Table.SUBMISSION_CHANGES
-  };
 
   private final String project;
   private final String dataset;
@@ -93,8 +92,18 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
 
   @Override
   public PDone expand(PCollectionTuple rows) {
+    for (TupleTag<?> tag : rows.getAll().keySet()) {
+      if (Arrays.stream(Table.values()).noneMatch(t -> TableRows.tag(t).equals(tag))) {
+        throw new IllegalArgumentException("BigQuerySink writes only the tags of "
+            + "TableRows.tag(Table); got " + tag);
+      }
+    }
+    // Rows BigQuery refuses become WRITE dead letters; dead letters it refuses are logged.
     PCollectionList<DeadLetter> refused = PCollectionList.empty(rows.getPipeline());
-    for (Table table : CHANGE_TABLES) {
+    for (Table table : Table.values()) {
+      if (table == Table.DEAD_LETTERS || !rows.has(TableRows.tag(table))) {
+        continue;
+      }
       WriteResult result = rows.get(TableRows.tag(table))
           .apply("Write " + table.tableName(), write(table, rows.get(TableRows.tag(table))));
       refused = refused.and(result.getFailedStorageApiInserts()
@@ -102,13 +111,14 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
           .setCoder(DeadLetterCoder.of())
           .apply("Refused " + table.tableName() + " to global window", GlobalWindow.of()));
     }
-    PCollection<Row> writeDeadLetters = refused
+    PCollectionList<Row> deadLetterRows = PCollectionList.of(refused
         .apply("FlattenRefused", Flatten.pCollections())
         .setCoder(DeadLetterCoder.of())
-        .apply("RefusedToRows", new TableRows.FromDeadLetters());
-    PCollection<Row> deadLetters =
-        PCollectionList.of(rows.get(TableRows.tag(Table.DEAD_LETTERS))).and(writeDeadLetters)
-            .apply("FlattenDeadLetters", Flatten.pCollections());
+        .apply("RefusedToRows", new TableRows.FromDeadLetters()));
+    if (rows.has(TableRows.tag(Table.DEAD_LETTERS))) {
+      deadLetterRows = deadLetterRows.and(rows.get(TableRows.tag(Table.DEAD_LETTERS)));
+    }
+    PCollection<Row> deadLetters = deadLetterRows.apply("FlattenDeadLetters", Flatten.pCollections());
     WriteResult deadLetterResult =
         deadLetters.apply("Write dead_letters", write(Table.DEAD_LETTERS, deadLetters));
     deadLetterResult.getFailedStorageApiInserts()

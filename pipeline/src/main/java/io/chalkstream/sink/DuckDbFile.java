@@ -106,7 +106,8 @@ final class DuckDbFile {
           appender.endRow();
         }
       }
-      long inserted = s.executeUpdate("INSERT OR IGNORE INTO main." + quote(table.tableName())
+      String insert = keyOf(table) == null ? "INSERT INTO main." : "INSERT OR IGNORE INTO main.";
+      long inserted = s.executeUpdate(insert + quote(table.tableName())
           + " SELECT * FROM " + quote(staging));
       s.execute("DELETE FROM " + quote(staging));
       connection.commit();
@@ -184,17 +185,22 @@ final class DuckDbFile {
       columns.add(quote(f.getName()) + " " + duckDbType(table, f)
           + ("REQUIRED".equals(f.getMode()) ? " NOT NULL" : ""));
     }
-    String key = switch (table) {
-      case ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES -> "PRIMARY KEY (message_id)";
-      // A failure is recorded once per stage; NULL message ids (unparseable input) stay distinct.
-      case DEAD_LETTERS -> "UNIQUE (stage, message_id)";
-      case REGISTRATIONS -> null; // each renewal attempt is a row of its own
-    };
+    String key = keyOf(table);
     if (key != null) {
       columns.add(key);
     }
     return "CREATE TABLE IF NOT EXISTS " + quote(table.tableName()) + " (\n  "
         + String.join(",\n  ", columns) + "\n)";
+  }
+
+  /** The constraint that makes writes idempotent; null where every row is new by nature. */
+  private static @Nullable String keyOf(Table table) {
+    return switch (table) {
+      case ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES -> "PRIMARY KEY (message_id)";
+      // A failure is recorded once per stage; NULL message ids (unparseable input) stay distinct.
+      case DEAD_LETTERS -> "UNIQUE (stage, message_id)";
+      case REGISTRATIONS -> null; // each renewal attempt is a row of its own
+    };
   }
 
   private static String duckDbType(Table table, TableFieldSchema f) {

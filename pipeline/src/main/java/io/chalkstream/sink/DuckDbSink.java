@@ -2,9 +2,17 @@ package io.chalkstream.sink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -47,6 +55,53 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
           + "choose another path");
     }
     return new DuckDbSink(file.toString());
+  }
+
+  /**
+   * The registration ids of OK rows in {@code registrations} of the file at {@code path}: what
+   * this project registered in earlier runs. Empty when the file or the table does not exist yet.
+   */
+  public static Set<String> knownRegistrations(String path) {
+    if (!Files.exists(Path.of(path))) {
+      return Set.of();
+    }
+    Properties readOnly = new Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    Set<String> ids = new TreeSet<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + path, readOnly);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT DISTINCT registration_id FROM registrations "
+            + "WHERE status = 'OK' AND registration_id IS NOT NULL")) {
+      while (r.next()) {
+        ids.add(r.getString(1));
+      }
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("registrations does not exist")) {
+        return Set.of();
+      }
+      throw new IllegalStateException("cannot read the known registrations from " + path + ": "
+          + e.getMessage() + "; is another process holding the file?", e);
+    }
+    return ids;
+  }
+
+  /** The errors of FAILED {@code registrations} rows attempted at or after {@code sinceMillis}. */
+  public static List<String> registrationErrorsSince(String path, long sinceMillis)
+      throws SQLException {
+    Properties readOnly = new Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    List<String> errors = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + path, readOnly);
+        PreparedStatement q = c.prepareStatement("SELECT error FROM registrations WHERE "
+            + "status = 'FAILED' AND attempted_at >= make_timestamp(?) ORDER BY attempted_at")) {
+      q.setLong(1, sinceMillis * 1000);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          errors.add(r.getString(1));
+        }
+      }
+    }
+    return errors;
   }
 
   /**

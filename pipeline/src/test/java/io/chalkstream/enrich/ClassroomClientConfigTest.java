@@ -70,7 +70,7 @@ public class ClassroomClientConfigTest {
     String user = school.students(course).get(0).getUserId();
     Notification n = new Notification("m1", 1L, "reg", NotificationCollection.STUDENTS,
         "CREATED", List.of(course, user), Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
-    return new ResourceFetcher(config.newClient(), new ResourceFetcher.RetryPolicy(2, 10, 50,
+    return new ResourceFetcher(config.newClient(), new RetryPolicy(2, 10, 50,
         5_000)).fetch(Map.of(n.resourcePath(), n));
   }
 

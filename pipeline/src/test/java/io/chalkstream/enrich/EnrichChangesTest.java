@@ -64,8 +64,8 @@ public class EnrichChangesTest {
   }
 
   /** Fast retries so the test takes milliseconds, bounded as in production. */
-  private static ResourceFetcher.RetryPolicy fastRetries(int attempts) {
-    return new ResourceFetcher.RetryPolicy(attempts, 10, 50, 10_000);
+  private static RetryPolicy fastRetries(int attempts) {
+    return new RetryPolicy(attempts, 10, 50, 10_000);
   }
 
   static Notification student(String course, String user, String event) {

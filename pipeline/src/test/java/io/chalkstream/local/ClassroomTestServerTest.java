@@ -29,7 +29,6 @@ import com.google.api.services.classroom.model.Student;
 import com.google.api.services.classroom.model.StudentSubmission;
 import com.google.api.services.classroom.model.Teacher;
 import io.chalkstream.local.Faults.Fault;
-import io.chalkstream.local.TestClients.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

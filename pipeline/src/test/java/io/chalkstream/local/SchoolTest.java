@@ -15,7 +15,6 @@ import com.google.api.services.classroom.model.CourseWork;
 import com.google.api.services.classroom.model.Student;
 import com.google.api.services.classroom.model.StudentSubmission;
 import com.google.api.services.classroom.model.UserProfile;
-import io.chalkstream.local.TestClients.MutableClock;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

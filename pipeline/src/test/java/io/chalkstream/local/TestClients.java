@@ -3,13 +3,8 @@ package io.chalkstream.local;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.classroom.Classroom;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
-/** Shared test helpers: the real Classroom client pointed at a test server, and a settable clock. */
+/** Shared test helper: the real Classroom client pointed at a test server. */
 final class TestClients {
 
   private TestClients() {}
@@ -21,33 +16,5 @@ final class TestClients {
         .setRootUrl(server.rootUrl())
         .setApplicationName("test")
         .build();
-  }
-
-  /** A clock that stands still until told to move. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

@@ -8,6 +8,7 @@ import com.google.api.services.bigquery.model.TableRow;
 import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.ClassroomOptions;
 import io.chalkstream.enrich.ResourceFetcher;
+import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.local.ClassroomTestServer;
 import io.chalkstream.local.School;
 import io.chalkstream.sink.BigQuerySink;
@@ -112,7 +113,7 @@ public class ProcessNotificationsTest {
             .withCoder(PubsubMessageWithAttributesAndMessageIdCoder.of()))
         .apply(new ProcessNotifications(Duration.standardSeconds(60), Duration.standardHours(1),
             ClassroomClientConfig.forGets(classroom),
-            new ResourceFetcher.RetryPolicy(3, 10, 50, 10_000)))
+            new RetryPolicy(3, 10, 50, 10_000)))
         .apply(BigQuerySink.from(sinkOptions).withTestServices(new FakeBigQueryServices()
             .withDatasetService(datasets).withJobService(new FakeJobService())));
     p.run().waitUntilFinish();

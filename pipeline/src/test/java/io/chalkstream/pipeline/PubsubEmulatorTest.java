@@ -17,6 +17,7 @@ import com.google.api.services.classroom.model.Teacher;
 import com.google.api.services.classroom.model.UserProfile;
 import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.ResourceFetcher;
+import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.local.ClassroomTestServer;
 import io.chalkstream.local.School;
 import io.chalkstream.pipeline.PubsubEmulator.Message;
@@ -261,7 +262,7 @@ public class PubsubEmulatorTest {
             .fromSubscription(emulator.subscriptionPath(SUBSCRIPTION)))
         .apply("Process", new ProcessNotifications(Duration.standardSeconds(2),
             Duration.standardHours(1), ClassroomClientConfig.forGets(options),
-            new ResourceFetcher.RetryPolicy(3, 10, 50, 10_000)))
+            new RetryPolicy(3, 10, 50, 10_000)))
         .apply("Write", BigQuerySink.from(options).withTestServices(services));
 
     PipelineResult result = p.run();

@@ -81,6 +81,8 @@ public class StreamCommandTest {
         "unknown option --windowSecs; see ./chalkstream stream --help");
     assertOneLineError(main("stream", "windowSeconds=5"),
         "unexpected argument 'windowSeconds=5': options look like --name=value");
+    assertOneLineError(main("stream", "--windowSeconds=5", "--windowSeconds=6"),
+        "--windowSeconds is given more than once; give it once");
   }
 
   @Test
@@ -150,6 +152,18 @@ public class StreamCommandTest {
     assertEquals(read, accounted.size());
     assertEquals("no message twice", List.of(),
         accounted.entrySet().stream().filter(e -> e.getValue() != 1).toList());
+
+    // Renewal ran against the simulator, and every change came from one of its registrations.
+    List<Map<String, Object>> registrations = DuckDbHistory.rows(path,
+        "SELECT DISTINCT feed_type, status FROM registrations");
+    assertEquals(2, registrations.size());
+    assertTrue(registrations.stream().allMatch(row -> row.get("status").equals("OK")));
+    assertEquals(0L, DuckDbHistory.rows(path, "SELECT count(*) AS n FROM roster_changes r "
+        + "WHERE registration_id NOT IN (SELECT registration_id FROM registrations)").get(0)
+        .get("n"));
+    assertEquals(0L, DuckDbHistory.rows(path, "SELECT count(*) AS n FROM dead_letters "
+        + "WHERE stage = 'FILTER' AND error NOT LIKE 'unknown registration "
+        + "registered-by-someone-else%'").get(0).get("n"));
 
     // Enrichment columns come from the get response kept in resource_json.
     List<Map<String, Object>> people = DuckDbHistory.rows(path,

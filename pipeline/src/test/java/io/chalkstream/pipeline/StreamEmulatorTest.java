@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import org.junit.After;
 import org.junit.Before;
@@ -154,11 +156,13 @@ public class StreamEmulatorTest {
     return json.append('}').toString();
   }
 
-  private Result stream() {
-    return StreamCommandTest.main("stream",
+  private Result stream(String... extra) {
+    List<String> args = new ArrayList<>(List.of("stream",
         "--subscription=" + emulator.subscriptionPath(SUBSCRIPTION),
         "--pubsubRootUrl=" + emulator.rootUrl(), "--classroomRootUrl=" + server.rootUrl(),
-        "--duckdbPath=" + path, "--stopAfterIdleSeconds=3", "--windowSeconds=2");
+        "--duckdbPath=" + path, "--stopAfterIdleSeconds=3", "--windowSeconds=2"));
+    args.addAll(List.of(extra));
+    return StreamCommandTest.main(args.toArray(new String[0]));
   }
 
   private static long read(Result r) {
@@ -212,5 +216,41 @@ public class StreamEmulatorTest {
     assertEquals(second.err(), 0, second.exit());
     assertThat(read(second), greaterThanOrEqualTo(15L));
     assertEveryMessageOnceAsExpected();
+  }
+
+  @Test
+  public void afterARestartOnlyTheRegistrationsOfEarlierRunsAreAccepted() throws Exception {
+    // An earlier renewal wrote the project's registrations into the file.
+    Result renewed = StreamCommandTest.main("renew", "--classroomRootUrl=" + server.rootUrl(),
+        "--registrationTopic=projects/" + PROJECT + "/topics/" + TOPIC, "--courses=ALL",
+        "--courseFeeds=ROSTER", "--duckdbPath=" + path);
+    assertEquals(renewed.err(), 0, renewed.exit());
+    String course = school.courses().get(0).getId();
+    String ours = school.registrations().stream()
+        .filter(r -> course.equals(r.getFeed().getCourseRosterChangesInfo().getCourseId()))
+        .findFirst().orElseThrow().getRegistrationId();
+    Student s = school.students(course).get(1);
+    String resource = ids("courseId", course, "userId", s.getUserId());
+    String payload = "{\"collection\":\"courses.students\",\"eventType\":\"CREATED\","
+        + "\"resourceId\":" + resource + "}";
+    List<String> ids = emulator.publish(TOPIC, List.of(
+        Message.of(payload, Map.of("registrationId", ours)),
+        Message.of(payload, Map.of("registrationId", "registered-by-someone-else")),
+        Message.of(payload, Map.of("origin", "no registration id"))));
+
+    Result r = stream("--acceptUnknownRegistrations=false");
+    assertEquals(r.err(), 0, r.exit());
+    assertEquals(3, read(r));
+    Map<String, Integer> accounted = DuckDbHistory.accounted(path);
+    assertEquals(Set.copyOf(ids), accounted.keySet());
+    List<Map<String, Object>> changes = DuckDbHistory.rows(path,
+        "SELECT message_id, registration_id, full_name FROM roster_changes");
+    assertEquals(1, changes.size());
+    assertEquals(ids.get(0), changes.get(0).get("message_id"));
+    assertEquals(s.getProfile().getName().getFullName(), changes.get(0).get("full_name"));
+    List<Map<String, Object>> filtered = DuckDbHistory.rows(path,
+        "SELECT message_id, error FROM dead_letters WHERE stage = 'FILTER' ORDER BY message_id");
+    assertEquals(Set.of(ids.get(1), ids.get(2)),
+        filtered.stream().map(row -> row.get("message_id")).collect(Collectors.toSet()));
   }
 }

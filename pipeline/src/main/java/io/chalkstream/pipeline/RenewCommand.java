@@ -1,0 +1,98 @@
+package io.chalkstream.pipeline;
+
+import io.chalkstream.registration.RegistrationOptions;
+import io.chalkstream.registration.RenewRegistrations;
+import io.chalkstream.sink.BigQuerySink;
+import io.chalkstream.sink.DuckDbSink;
+import io.chalkstream.sink.Table;
+import io.chalkstream.sink.TableRows;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.InstantCoder;
+import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+
+/**
+ * {@code ./chalkstream renew}: one renewal pass as a small batch pipeline on the DirectRunner,
+ * its attempts written to the {@code registrations} table (DuckDB or BigQuery); for cron or
+ * Cloud Scheduler. Exits 1 when any attempt failed, after saying what to do about it.
+ */
+final class RenewCommand {
+  static final String USAGE = "usage: ./chalkstream renew --registrationTopic=projects/P/topics/T "
+      + "[--name=value ...]\n\nRuns one pass of registration renewal: registrations.create for "
+      + "every desired feed, each attempt a row\nof the registrations table in --duckdbPath or "
+      + "--bigQueryDataset.";
+
+  /** The option interfaces renew uses, for its --help. */
+  static final List<Class<?>> OPTIONS = List.of(RegistrationOptions.class,
+      io.chalkstream.enrich.ClassroomOptions.class, io.chalkstream.sink.BigQuerySinkOptions.class);
+
+  private RenewCommand() {}
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    ChalkstreamOptions options = Cli.parse(args, ChalkstreamOptions.class, "renew");
+    if (options.getRunner() != null && options.getRunner() != DirectRunner.class) {
+      throw new IllegalArgumentException("renew runs on this machine (--runner is not for it); "
+          + "on Dataflow, --renewRegistrations=true renews inside the streaming job");
+    }
+    RenewRegistrations renewal = RenewRegistrations.from(options);
+    PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
+        ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
+    options.as(StreamingOptions.class).setStreaming(false);
+    if (options.getBigQueryDataset() == null && StreamCommand.isLoopback(options.getClassroomRootUrl())) {
+      // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
+      options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+    }
+    Instant started = Instant.now();
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<Row> rows = pipeline
+        .apply("Tick", Create.of(started).withCoder(InstantCoder.of()))
+        .apply("RenewRegistrations", renewal);
+    PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), rows).apply("WriteRegistrations", sink);
+    PipelineResult result;
+    try {
+      result = pipeline.run();
+      result.waitUntilFinish();
+    } finally {
+      if (options.getBigQueryDataset() == null) {
+        DuckDbSink.closeAll();
+      }
+    }
+    Map<String, Long> c = LocalRun.counters(result);
+    long ok = c.getOrDefault("registrations_ok", 0L);
+    long failed = c.getOrDefault("registrations_failed", 0L);
+    out.println("Renewal pass: " + ok + " registration(s) OK, " + failed + " failed; "
+        + c.getOrDefault("registration_calls", 0L) + " registrations.create calls in "
+        + c.getOrDefault("registration_batch_requests", 0L) + " batch requests, "
+        + c.getOrDefault("registration_retries", 0L) + " retried.");
+    if (options.getBigQueryDataset() == null) {
+      printFailures(options.getDuckdbPath(), started, err);
+      out.println("Rows: ./chalkstream query --duckdbPath=" + options.getDuckdbPath()
+          + " \"SELECT * FROM registrations ORDER BY attempted_at DESC LIMIT 20\"");
+    } else {
+      out.println("Rows are in " + options.getBigQueryDataset() + ".registrations.");
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static void printFailures(String path, Instant since, PrintStream err)
+      throws SQLException {
+    List<String> errors = DuckDbSink.registrationErrorsSince(path, since.getMillis());
+    for (String error : errors) {
+      err.println("FAILED: " + error);
+    }
+  }
+}

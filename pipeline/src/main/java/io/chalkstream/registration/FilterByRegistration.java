@@ -1,0 +1,154 @@
+package io.chalkstream.registration;
+
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.DeadLetterCoder;
+import io.chalkstream.deadletter.Stage;
+import io.chalkstream.notification.Notification;
+import io.chalkstream.notification.NotificationCoder;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.coders.SetCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * The FILTER stage: only notifications of registrations this project created flow on; others
+ * (and those with no {@code registrationId}) become FILTER dead letters. Classroom's guide warns
+ * that anyone who can call the API from the topic's Cloud project could register feeds to it.
+ *
+ * <p>The known ids are those of {@code registrations} rows with status OK: the ones in the sink
+ * when the job started, plus, when the job renews, every pass's (a side input that grows as the
+ * passes run). Until the first pass has answered, notifications wait rather than being refused.
+ */
+public final class FilterByRegistration
+    extends PTransform<PCollection<Notification>, PCollectionTuple> {
+  public static final TupleTag<Notification> ACCEPTED = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  private final Set<String> knownAtStart;
+  private final @Nullable PCollection<Row> renewals;
+
+  private FilterByRegistration(Set<String> knownAtStart, @Nullable PCollection<Row> renewals) {
+    this.knownAtStart = Set.copyOf(knownAtStart);
+    this.renewals = renewals;
+  }
+
+  /** Accepts the ids known when the job starts, e.g. read back from the sink. */
+  public static FilterByRegistration knowing(Set<String> knownAtStart) {
+    return new FilterByRegistration(knownAtStart, null);
+  }
+
+  /** Also accepts the ids of the {@code registrations} rows the job's renewal emits. */
+  public FilterByRegistration andRenewals(PCollection<Row> registrationRows) {
+    return new FilterByRegistration(knownAtStart, registrationRows);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Notification> notifications) {
+    PCollectionView<Set<String>> renewed = renewals == null ? null : renewals
+        .apply("RegistrationsToGlobalWindow", Window.<Row>into(new GlobalWindows())
+            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+            .accumulatingFiredPanes())
+        .apply("KnownRegistrationIds", Combine.globally(new OkIds()).asSingletonView());
+    ParDo.MultiOutput<Notification, Notification> filter =
+        ParDo.of(new FilterFn(knownAtStart, renewed))
+            .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS));
+    if (renewed != null) {
+      filter = filter.withSideInputs(renewed);
+    }
+    PCollectionTuple out = notifications.apply("KeepOwnRegistrations", filter);
+    out.get(ACCEPTED).setCoder(NotificationCoder.of());
+    out.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
+    return out;
+  }
+
+  /** The ids of the OK rows; any row, even a FAILED one, makes a pane, so waiting ends. */
+  static final class OkIds extends Combine.CombineFn<Row, TreeSet<String>, Set<String>> {
+    @Override
+    public TreeSet<String> createAccumulator() {
+      return new TreeSet<>();
+    }
+
+    @Override
+    public TreeSet<String> addInput(TreeSet<String> ids, Row row) {
+      String id = row.getString("registration_id");
+      if ("OK".equals(row.getString("status")) && id != null) {
+        ids.add(id);
+      }
+      return ids;
+    }
+
+    @Override
+    public TreeSet<String> mergeAccumulators(Iterable<TreeSet<String>> accumulators) {
+      TreeSet<String> all = new TreeSet<>();
+      accumulators.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public Set<String> extractOutput(TreeSet<String> ids) {
+      return ids;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<TreeSet<String>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Row> input) {
+      return org.apache.beam.sdk.coders.DelegateCoder.of(SetCoder.of(StringUtf8Coder.of()),
+          ids -> ids, TreeSet::new);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Set<String>> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Row> input) {
+      return SetCoder.of(StringUtf8Coder.of());
+    }
+  }
+
+  static final class FilterFn extends DoFn<Notification, Notification> {
+    private final Set<String> knownAtStart;
+    private final @Nullable PCollectionView<Set<String>> renewed;
+    private final Counter refused = Metrics.counter("chalkstream", "dead_letters_filter");
+
+    FilterFn(Set<String> knownAtStart, @Nullable PCollectionView<Set<String>> renewed) {
+      this.knownAtStart = knownAtStart;
+      this.renewed = renewed;
+    }
+
+    @ProcessElement
+    public void process(@Element Notification n, MultiOutputReceiver out, ProcessContext c) {
+      String id = n.registrationId();
+      if (id != null && (knownAtStart.contains(id)
+          || (renewed != null && c.sideInput(renewed).contains(id)))) {
+        out.get(ACCEPTED).output(n);
+        return;
+      }
+      refused.inc();
+      out.get(DEAD_LETTERS).output(new DeadLetter(Instant.now().getMillis(), Stage.FILTER,
+          id == null
+              ? "unknown registration: the message has no registrationId attribute"
+              : "unknown registration " + id + ": not created by this project's renewal (see the "
+                  + "registrations table); anyone who can call the Classroom API from the "
+                  + "topic's project can register feeds to it. Replay it if it is yours",
+          n.messageId(), n.publishTimeMillis(), n.attributes(), n.payload()));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.chalkstream.registration;
+
+import com.google.api.client.util.Sleeper;
+import com.google.api.services.classroom.Classroom;
+import io.chalkstream.enrich.ClassroomClientConfig;
+import io.chalkstream.enrich.RetryPolicy;
+import io.chalkstream.sink.Table;
+import java.time.Clock;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+
+/**
+ * Runs a renewal pass for each tick (an {@code Impulse} for {@code ./chalkstream renew}, a
+ * {@code PeriodicImpulse} in the streaming job) and emits one {@code registrations} row per
+ * attempt.
+ */
+public final class RenewRegistrations extends PTransform<PCollection<Instant>, PCollection<Row>> {
+  private final ClassroomClientConfig client;
+  private final String topic;
+  private final DesiredFeeds desired;
+  private final RetryPolicy policy;
+
+  public RenewRegistrations(ClassroomClientConfig client, String topic, DesiredFeeds desired,
+      RetryPolicy policy) {
+    this.client = client;
+    this.topic = topic;
+    this.desired = desired;
+    this.policy = policy;
+  }
+
+  /** From the options; refuses a missing or malformed topic and feeds that make no sense. */
+  public static RenewRegistrations from(RegistrationOptions options) {
+    String topic = options.getRegistrationTopic();
+    if (topic == null || !topic.matches("projects/[^/]+/topics/[^/]+")) {
+      throw new IllegalArgumentException("--registrationTopic=" + topic
+          + " is not projects/PROJECT/topics/TOPIC; renewal needs the topic Classroom "
+          + "publishes to");
+    }
+    return new RenewRegistrations(ClassroomClientConfig.forRegistrations(options), topic,
+        DesiredFeeds.from(options), RetryPolicy.from(options));
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Instant> ticks) {
+    return ticks.apply("RenewalPass", ParDo.of(new PassFn(client, topic, desired, policy)))
+        .setRowSchema(Table.REGISTRATIONS.beamSchema());
+  }
+
+  static Row toRow(RenewalPass.Attempt a) {
+    return Row.withSchema(Table.REGISTRATIONS.beamSchema())
+        .withFieldValue("attempted_at", new Instant(a.attemptedAt().toEpochMilli()))
+        .withFieldValue("feed_type", a.feedType())
+        .withFieldValue("course_id", a.courseId())
+        .withFieldValue("topic_name", a.topicName())
+        .withFieldValue("registration_id", a.registrationId())
+        .withFieldValue("expiry_time",
+            a.expiryTime() == null ? null : new Instant(a.expiryTime().toEpochMilli()))
+        .withFieldValue("status", a.status())
+        .withFieldValue("error", a.error())
+        .build();
+  }
+
+  static final class PassFn extends DoFn<Instant, Row> {
+    private final ClassroomClientConfig clientConfig;
+    private final String topic;
+    private final DesiredFeeds desired;
+    private final RetryPolicy policy;
+    private transient Classroom client;
+
+    PassFn(ClassroomClientConfig clientConfig, String topic, DesiredFeeds desired,
+        RetryPolicy policy) {
+      this.clientConfig = clientConfig;
+      this.topic = topic;
+      this.desired = desired;
+      this.policy = policy;
+    }
+
+    @Setup
+    public void setup() throws Exception {
+      client = clientConfig.newClient();
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<Row> out) throws InterruptedException {
+      RenewalPass pass = new RenewalPass(topic, desired, policy, clientConfig.throttle(),
+          Sleeper.DEFAULT, Clock.systemUTC());
+      for (RenewalPass.Attempt a : pass.run(client)) {
+        out.output(toRow(a));
+      }
+    }
+  }
+}

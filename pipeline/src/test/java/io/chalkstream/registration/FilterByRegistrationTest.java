@@ -1,0 +1,83 @@
+package io.chalkstream.registration;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.notification.Notification;
+import io.chalkstream.notification.NotificationCoder;
+import io.chalkstream.notification.NotificationCollection;
+import io.chalkstream.sink.Table;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** The FILTER stage: ids known at start, ids the job's renewal passes add, and everything else. */
+public class FilterByRegistrationTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static Notification from(String messageId, String registrationId) {
+    Map<String, String> attributes = new HashMap<>();
+    if (registrationId != null) {
+      attributes.put("registrationId", registrationId);
+    }
+    return new Notification(messageId, 1_000L, registrationId, NotificationCollection.STUDENTS,
+        "CREATED", List.of("c1", "u1"), attributes, "{}".getBytes());
+  }
+
+  private static Row renewal(String registrationId, String status) {
+    return RenewRegistrations.toRow(new RenewalPass.Attempt(java.time.Instant.EPOCH,
+        "COURSE_ROSTER_CHANGES", "c1", "projects/p/topics/t", registrationId, null, status,
+        status.equals("OK") ? null : "failed"));
+  }
+
+  @Test
+  public void onlyOwnRegistrationsPassAndTheRestAreFilterDeadLetters() {
+    PCollection<Notification> in = p.apply("Notifications", Create.of(
+        from("m1", "known-at-start"),
+        from("m2", "renewed-now"),
+        from("m3", "someone-else"),
+        from("m4", null),
+        from("m5", "renewal-failed")).withCoder(NotificationCoder.of()));
+    PCollection<Row> renewals = p.apply("Renewals", Create.of(
+        renewal("renewed-now", "OK"), renewal(null, "FAILED"))
+        .withRowSchema(Table.REGISTRATIONS.beamSchema()));
+
+    PCollectionTuple out = in.apply(FilterByRegistration.knowing(Set.of("known-at-start"))
+        .andRenewals(renewals));
+
+    PAssert.that(out.get(FilterByRegistration.ACCEPTED)
+            .apply("AcceptedIds", MapElements.into(TypeDescriptors.strings())
+                .via(Notification::messageId)))
+        .containsInAnyOrder("m1", "m2");
+    PAssert.that(out.get(FilterByRegistration.DEAD_LETTERS)).satisfies(letters -> {
+      Map<String, String> errors = new java.util.TreeMap<>();
+      for (DeadLetter d : letters) {
+        assertEquals("FILTER", d.stage().name());
+        assertEquals("the original bytes", "{}", new String(d.payload()));
+        errors.put(d.messageId(), d.error());
+      }
+      assertEquals(List.of("m3", "m4", "m5"), new ArrayList<>(errors.keySet()));
+      assertTrue(errors.get("m3").startsWith("unknown registration someone-else: not created "
+          + "by this project's renewal"));
+      assertEquals("unknown registration: the message has no registrationId attribute",
+          errors.get("m4"));
+      assertTrue(errors.get("m5").startsWith("unknown registration renewal-failed"));
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+}
