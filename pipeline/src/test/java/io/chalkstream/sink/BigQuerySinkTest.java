@@ -176,6 +176,34 @@ public class BigQuerySinkTest {
   }
 
   @Test
+  public void renewalRowsAloneLandInRegistrations() throws Exception {
+    org.apache.beam.sdk.values.Row attempt = org.apache.beam.sdk.values.Row
+        .withSchema(Table.REGISTRATIONS.beamSchema())
+        .withFieldValue("attempted_at", new org.joda.time.Instant(1_700_000_000_000L))
+        .withFieldValue("feed_type", "COURSE_ROSTER_CHANGES")
+        .withFieldValue("course_id", "c1")
+        .withFieldValue("topic_name", "projects/p/topics/t")
+        .withFieldValue("registration_id", "r-1")
+        .withFieldValue("expiry_time", new org.joda.time.Instant(1_700_604_800_000L))
+        .withFieldValue("status", "OK")
+        .build();
+    PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), p.apply(Create.of(attempt)
+            .withRowSchema(Table.REGISTRATIONS.beamSchema())))
+        .apply(sink());
+    p.run().waitUntilFinish();
+
+    List<TableRow> rows = rows(Table.REGISTRATIONS);
+    assertEquals(1, rows.size());
+    assertEquals("r-1", rows.get(0).get("registration_id"));
+    assertEquals("c1", rows.get(0).get("course_id"));
+    com.google.api.services.bigquery.model.Table table = datasets.getTable(
+        new com.google.api.services.bigquery.model.TableReference().setProjectId("proj-1")
+            .setDatasetId(dataset).setTableId("registrations"));
+    assertEquals("attempted_at", table.getTimePartitioning().getField());
+    assertEquals(List.of("course_id"), table.getClustering().getFields());
+  }
+
+  @Test
   public void refusesABadDatasetSpec() {
     BigQuerySinkOptions options = PipelineOptionsFactory.as(BigQuerySinkOptions.class);
     options.setBigQueryDataset("just-a-dataset");
