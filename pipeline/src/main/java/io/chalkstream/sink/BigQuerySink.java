@@ -106,6 +106,7 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
       }
       WriteResult result = rows.get(TableRows.tag(table))
           .apply("Write " + table.tableName(), write(table, rows.get(TableRows.tag(table))));
+      countWritten(table, result);
       refused = refused.and(result.getFailedStorageApiInserts()
           .apply("Refused " + table.tableName(), refusedAsDeadLetters(table))
           .setCoder(DeadLetterCoder.of())
@@ -121,6 +122,7 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
     PCollection<Row> deadLetters = deadLetterRows.apply("FlattenDeadLetters", Flatten.pCollections());
     WriteResult deadLetterResult =
         deadLetters.apply("Write dead_letters", write(Table.DEAD_LETTERS, deadLetters));
+    countWritten(Table.DEAD_LETTERS, deadLetterResult);
     deadLetterResult.getFailedStorageApiInserts()
         .apply("LogLostDeadLetters", ParDo.of(new LogLostFn()));
     return PDone.in(rows.getPipeline());
@@ -137,7 +139,9 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
                 new TimePartitioning().setType("DAY").setField(table.partitionField()))
             .withCreateDisposition(BigQueryIO.Write.CreateDisposition.CREATE_IF_NEEDED)
             .withWriteDisposition(BigQueryIO.Write.WriteDisposition.WRITE_APPEND)
-            .withMethod(method);
+            .withMethod(method)
+            // Rows BigQuery took come back (their first column only) to be counted.
+            .withPropagateSuccessfulStorageApiWrites(new OnlyColumn(table.columnNames().get(0)));
     if (!table.clusteringFields().isEmpty()) {
       write = write.withClustering(new Clustering().setFields(table.clusteringFields()));
     }
@@ -162,6 +166,37 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
               Map.of("table", table.tableName()),
               BigQueryHelpers.toJsonString(row).getBytes(StandardCharsets.UTF_8));
         });
+  }
+
+  /**
+   * Counts the rows BigQuery accepted as {@code rows_written_<table>}, as DuckDbSink does: the
+   * progress line and a local run's stop rule ("every message read has its row") read them.
+   */
+  private static void countWritten(Table table, WriteResult result) {
+    result.getSuccessfulStorageApiInserts()
+        .apply("Count " + table.tableName(), ParDo.of(new CountFn(table)));
+  }
+
+  /** Which columns of an accepted row come back: one is enough to count. */
+  private record OnlyColumn(String name)
+      implements java.util.function.Predicate<String>, java.io.Serializable {
+    @Override
+    public boolean test(String column) {
+      return column.equals(name);
+    }
+  }
+
+  static final class CountFn extends DoFn<TableRow, Void> {
+    private final Counter written;
+
+    CountFn(Table table) {
+      this.written = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
+    }
+
+    @ProcessElement
+    public void process() {
+      written.inc();
+    }
   }
 
   /** The end of the line: BigQuery refused a dead letter too. */

@@ -72,7 +72,21 @@ public class BigQuerySinkTest {
         p.apply("DeadLetters", Create.of(deadLetters).withCoder(DeadLetterCoder.of()))
             .apply(new TableRows.FromDeadLetters()));
     rows.apply(sink());
-    p.run().waitUntilFinish();
+    lastRun = p.run();
+    lastRun.waitUntilFinish();
+  }
+
+  private org.apache.beam.sdk.PipelineResult lastRun;
+
+  private long counter(String name) {
+    long total = 0;
+    for (org.apache.beam.sdk.metrics.MetricResult<Long> c : lastRun.metrics().queryMetrics(
+        org.apache.beam.sdk.metrics.MetricsFilter.builder().addNameFilter(
+            org.apache.beam.sdk.metrics.MetricNameFilter.named("chalkstream", name)).build())
+        .getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
   }
 
   private List<TableRow> rows(Table t) throws Exception {
@@ -152,6 +166,20 @@ public class BigQuerySinkTest {
     assertNull("invalid UTF-8 has no text form", dl.get("payload_string"));
     assertEquals(java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'x'}),
         dl.get("payload_bytes"));
+  }
+
+  @Test
+  public void rowsBigQueryTookAreCountedPerTable() throws Exception {
+    run(List.of(
+        new EnrichedChange(notification("m1", NotificationCollection.STUDENTS, "DELETED", "c1",
+            "u1"), EnrichmentStatus.SKIPPED, null, null),
+        new EnrichedChange(notification("m2", NotificationCollection.TEACHERS, "DELETED", "c1",
+            "t1"), EnrichmentStatus.SKIPPED, null, null)),
+        List.of(new DeadLetter(1L, Stage.PARSE, "not JSON", "m3", 1L, Map.of(), new byte[] {1})));
+    assertEquals(2, rows(Table.ROSTER_CHANGES).size());
+    assertEquals(2, counter("rows_written_roster_changes"));
+    assertEquals(1, counter("rows_written_dead_letters"));
+    assertEquals(0, counter("rows_written_submission_changes"));
   }
 
   @Test
