@@ -39,6 +39,15 @@ public interface ChalkstreamOptions
   void setAllowedLatenessHours(Integer value);
 
   @Description(
+      "Minutes within which a second delivery of the same Pub/Sub message id is dropped before "
+          + "parsing (Pub/Sub delivers at least once); 0 keeps every delivery. The sinks are "
+          + "idempotent by message id too, and the views keep one row per message id.")
+  @Default.Integer(10)
+  Integer getDedupeMinutes();
+
+  void setDedupeMinutes(Integer value);
+
+  @Description(
       "Local runs: stop cleanly after this many seconds with no new message, every buffered "
           + "window flushed; 0 runs until stopped.")
   @Default.Integer(0)

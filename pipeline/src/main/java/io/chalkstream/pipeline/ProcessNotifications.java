@@ -13,11 +13,13 @@ import io.chalkstream.registration.FilterByRegistration;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.transforms.Deduplicate;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
@@ -32,25 +34,37 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
   private final ClassroomClientConfig classroom;
   private final RetryPolicy retryPolicy;
   private final @Nullable FilterByRegistration filter;
+  private final Duration dedupeHorizon;
 
   public ProcessNotifications(Duration window, Duration allowedLateness,
       ClassroomClientConfig classroom, RetryPolicy retryPolicy) {
-    this(window, allowedLateness, classroom, retryPolicy, null);
+    this(window, allowedLateness, classroom, retryPolicy, null, Duration.ZERO);
   }
 
   private ProcessNotifications(Duration window, Duration allowedLateness,
       ClassroomClientConfig classroom, RetryPolicy retryPolicy,
-      @Nullable FilterByRegistration filter) {
+      @Nullable FilterByRegistration filter, Duration dedupeHorizon) {
     this.window = window;
     this.allowedLateness = allowedLateness;
     this.classroom = classroom;
     this.retryPolicy = retryPolicy;
     this.filter = filter;
+    this.dedupeHorizon = dedupeHorizon;
   }
 
   /** Lets through only notifications of known registrations; others become FILTER dead letters. */
   public ProcessNotifications withFilter(FilterByRegistration filter) {
-    return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter);
+    return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter,
+        dedupeHorizon);
+  }
+
+  /**
+   * Drops a message whose id was already seen within {@code horizon} (Pub/Sub redelivers);
+   * zero keeps every delivery (the sinks are idempotent by message id anyway).
+   */
+  public ProcessNotifications withDedupe(Duration horizon) {
+    return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter,
+        horizon);
   }
 
   public static ProcessNotifications from(ChalkstreamOptions options) {
@@ -58,13 +72,29 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
       throw new IllegalArgumentException(
           "--windowSeconds must be a positive number of seconds, got " + options.getWindowSeconds());
     }
+    if (options.getDedupeMinutes() == null || options.getDedupeMinutes() < 0) {
+      throw new IllegalArgumentException("--dedupeMinutes must be 0 (off) or more, got "
+          + options.getDedupeMinutes());
+    }
     return new ProcessNotifications(Duration.standardSeconds(options.getWindowSeconds()),
         Duration.standardHours(options.getAllowedLatenessHours()),
-        ClassroomClientConfig.forGets(options), RetryPolicy.from(options));
+        ClassroomClientConfig.forGets(options), RetryPolicy.from(options))
+        .withDedupe(Duration.standardMinutes(options.getDedupeMinutes()));
+  }
+
+  // Pub/Sub always sets a message id; one without is never taken for a redelivery.
+  private static String deliveryKey(PubsubMessage m) {
+    return m.getMessageId() != null ? m.getMessageId() : "no-id-" + java.util.UUID.randomUUID();
   }
 
   @Override
   public PCollectionTuple expand(PCollection<PubsubMessage> messages) {
+    if (dedupeHorizon.isLongerThan(Duration.ZERO)) {
+      messages = messages.apply("DropRedeliveries", Deduplicate
+          .<PubsubMessage, String>withRepresentativeValueFn(ProcessNotifications::deliveryKey)
+          .withRepresentativeType(TypeDescriptors.strings())
+          .withDuration(dedupeHorizon));
+    }
     PCollectionTuple parsed = messages.apply("Parse", new ParseNotifications());
     PCollection<Notification> notifications = parsed.get(ParseNotifications.NOTIFICATIONS);
     PCollectionList<DeadLetter> early = PCollectionList.of(parsed.get(ParseNotifications.DEAD_LETTERS));

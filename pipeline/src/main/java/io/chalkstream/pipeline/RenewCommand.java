@@ -60,7 +60,8 @@ final class RenewCommand {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Row> rows = pipeline
         .apply("Tick", Create.of(started).withCoder(InstantCoder.of()))
-        .apply("RenewRegistrations", renewal);
+        .apply("RenewRegistrations", renewal)
+        .get(RenewRegistrations.ROWS);
     PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), rows).apply("WriteRegistrations", sink);
     PipelineResult result;
     try {

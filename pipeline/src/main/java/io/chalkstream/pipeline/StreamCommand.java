@@ -33,7 +33,6 @@ import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.values.Row;
 import org.joda.time.Duration;
 
 /**
@@ -123,10 +122,10 @@ final class StreamCommand {
           : pipeline.apply("ReadSubscription", PubsubIO.readMessagesWithAttributesAndMessageId()
               .fromSubscription(options.getSubscription()));
       ProcessNotifications process = ProcessNotifications.from(options);
-      PCollection<Row> registrations = null;
+      PCollectionTuple renewals = null;
       if (renew) {
         RenewRegistrations renewal = RenewRegistrations.from(options);
-        registrations = pipeline
+        renewals = pipeline
             .apply("RenewalTicks", PeriodicImpulse.create()
                 .withInterval(Duration.standardSeconds(options.getRenewEverySeconds())))
             .apply("RenewRegistrations", renewal);
@@ -137,11 +136,12 @@ final class StreamCommand {
             ? DuckDbSink.knownRegistrations(options.getDuckdbPath()) : Set.of();
         FilterByRegistration byRegistration = FilterByRegistration.knowing(known);
         process = process.withFilter(
-            registrations == null ? byRegistration : byRegistration.andRenewals(registrations));
+            renewals == null ? byRegistration
+                : byRegistration.andRenewals(renewals.get(RenewRegistrations.PASSES)));
       }
       PCollectionTuple rows = messages.apply("ProcessNotifications", process);
-      if (registrations != null) {
-        rows = rows.and(TableRows.tag(Table.REGISTRATIONS), registrations);
+      if (renewals != null) {
+        rows = rows.and(TableRows.tag(Table.REGISTRATIONS), renewals.get(RenewRegistrations.ROWS));
       }
       rows.apply("WriteHistory", sink);
 

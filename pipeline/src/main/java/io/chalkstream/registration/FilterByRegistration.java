@@ -7,6 +7,9 @@ import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCoder;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.DelegateCoder;
 import org.apache.beam.sdk.coders.SetCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -22,7 +25,6 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -34,8 +36,8 @@ import org.joda.time.Instant;
  * that anyone who can call the API from the topic's Cloud project could register feeds to it.
  *
  * <p>The known ids are those of {@code registrations} rows with status OK: the ones in the sink
- * when the job started, plus, when the job renews, every pass's (a side input that grows as the
- * passes run). Until the first pass has answered, notifications wait rather than being refused.
+ * when the job started, plus, when the job renews, every pass's (a side input that grows pass by
+ * pass). Until the first pass has ended, notifications wait rather than being refused.
  */
 public final class FilterByRegistration
     extends PTransform<PCollection<Notification>, PCollectionTuple> {
@@ -43,9 +45,10 @@ public final class FilterByRegistration
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
   private final Set<String> knownAtStart;
-  private final @Nullable PCollection<Row> renewals;
+  private final @Nullable PCollection<Set<String>> renewals;
 
-  private FilterByRegistration(Set<String> knownAtStart, @Nullable PCollection<Row> renewals) {
+  private FilterByRegistration(Set<String> knownAtStart,
+      @Nullable PCollection<Set<String>> renewals) {
     this.knownAtStart = Set.copyOf(knownAtStart);
     this.renewals = renewals;
   }
@@ -55,18 +58,18 @@ public final class FilterByRegistration
     return new FilterByRegistration(knownAtStart, null);
   }
 
-  /** Also accepts the ids of the {@code registrations} rows the job's renewal emits. */
-  public FilterByRegistration andRenewals(PCollection<Row> registrationRows) {
-    return new FilterByRegistration(knownAtStart, registrationRows);
+  /** Also accepts the ids the job's renewal passes register ({@link RenewRegistrations#PASSES}). */
+  public FilterByRegistration andRenewals(PCollection<Set<String>> passes) {
+    return new FilterByRegistration(knownAtStart, passes);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Notification> notifications) {
     PCollectionView<Set<String>> renewed = renewals == null ? null : renewals
-        .apply("RegistrationsToGlobalWindow", Window.<Row>into(new GlobalWindows())
+        .apply("PassesToGlobalWindow", Window.<Set<String>>into(new GlobalWindows())
             .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
             .accumulatingFiredPanes())
-        .apply("KnownRegistrationIds", Combine.globally(new OkIds()).asSingletonView());
+        .apply("KnownRegistrationIds", Combine.globally(new Union()).asSingletonView());
     ParDo.MultiOutput<Notification, Notification> filter =
         ParDo.of(new FilterFn(knownAtStart, renewed))
             .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS));
@@ -79,19 +82,16 @@ public final class FilterByRegistration
     return out;
   }
 
-  /** The ids of the OK rows; any row, even a FAILED one, makes a pane, so waiting ends. */
-  static final class OkIds extends Combine.CombineFn<Row, TreeSet<String>, Set<String>> {
+  /** Every id of every pass so far; a pass that registered nothing still ends the waiting. */
+  static final class Union extends Combine.CombineFn<Set<String>, TreeSet<String>, Set<String>> {
     @Override
     public TreeSet<String> createAccumulator() {
       return new TreeSet<>();
     }
 
     @Override
-    public TreeSet<String> addInput(TreeSet<String> ids, Row row) {
-      String id = row.getString("registration_id");
-      if ("OK".equals(row.getString("status")) && id != null) {
-        ids.add(id);
-      }
+    public TreeSet<String> addInput(TreeSet<String> ids, Set<String> pass) {
+      ids.addAll(pass);
       return ids;
     }
 
@@ -108,17 +108,14 @@ public final class FilterByRegistration
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<TreeSet<String>> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Row> input) {
-      return org.apache.beam.sdk.coders.DelegateCoder.of(SetCoder.of(StringUtf8Coder.of()),
-          ids -> ids, TreeSet::new);
+    public Coder<TreeSet<String>> getAccumulatorCoder(CoderRegistry registry,
+        Coder<Set<String>> input) {
+      return DelegateCoder.of(SetCoder.of(StringUtf8Coder.of()), ids -> ids, TreeSet::new);
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<Set<String>> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Row> input) {
+    public Coder<Set<String>> getDefaultOutputCoder(CoderRegistry registry,
+        Coder<Set<String>> input) {
       return SetCoder.of(StringUtf8Coder.of());
     }
   }

@@ -6,19 +6,34 @@ import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.sink.Table;
 import java.time.Clock;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.coders.SetCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
 
 /**
- * Runs a renewal pass for each tick (an {@code Impulse} for {@code ./chalkstream renew}, a
+ * Runs a renewal pass for each tick (a single tick for {@code ./chalkstream renew}, a
  * {@code PeriodicImpulse} in the streaming job) and emits one {@code registrations} row per
- * attempt.
+ * attempt ({@link #ROWS}) and the ids each pass registered ({@link #PASSES}).
  */
-public final class RenewRegistrations extends PTransform<PCollection<Instant>, PCollection<Row>> {
+public final class RenewRegistrations extends PTransform<PCollection<Instant>, PCollectionTuple> {
+  /** One {@code registrations} row per attempt. */
+  public static final TupleTag<Row> ROWS = new TupleTag<>() {};
+  /**
+   * One element per pass: the ids it registered (possibly none). A pass arrives whole, so the
+   * FILTER stage never judges a notification against half a pass.
+   */
+  public static final TupleTag<Set<String>> PASSES = new TupleTag<>() {};
+
   private final ClassroomClientConfig client;
   private final String topic;
   private final DesiredFeeds desired;
@@ -45,9 +60,13 @@ public final class RenewRegistrations extends PTransform<PCollection<Instant>, P
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<Instant> ticks) {
-    return ticks.apply("RenewalPass", ParDo.of(new PassFn(client, topic, desired, policy)))
-        .setRowSchema(Table.REGISTRATIONS.beamSchema());
+  public PCollectionTuple expand(PCollection<Instant> ticks) {
+    PCollectionTuple out = ticks.apply("RenewalPass",
+        ParDo.of(new PassFn(client, topic, desired, policy))
+            .withOutputTags(ROWS, TupleTagList.of(PASSES)));
+    out.get(ROWS).setRowSchema(Table.REGISTRATIONS.beamSchema());
+    out.get(PASSES).setCoder(SetCoder.of(StringUtf8Coder.of()));
+    return out;
   }
 
   static Row toRow(RenewalPass.Attempt a) {
@@ -85,12 +104,17 @@ public final class RenewRegistrations extends PTransform<PCollection<Instant>, P
     }
 
     @ProcessElement
-    public void process(OutputReceiver<Row> out) throws InterruptedException {
+    public void process(MultiOutputReceiver out) throws InterruptedException {
       RenewalPass pass = new RenewalPass(topic, desired, policy, clientConfig.throttle(),
           Sleeper.DEFAULT, Clock.systemUTC());
+      Set<String> registered = new TreeSet<>();
       for (RenewalPass.Attempt a : pass.run(client)) {
-        out.output(toRow(a));
+        out.get(ROWS).output(toRow(a));
+        if (a.ok() && a.registrationId() != null) {
+          registered.add(a.registrationId());
+        }
       }
+      out.get(PASSES).output(registered);
     }
   }
 }
