@@ -16,6 +16,8 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import io.chalkstream.privacy.PiiMode;
+import io.chalkstream.privacy.PrivacyOptions;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineWorkerPoolOptions;
 import org.apache.beam.sdk.util.GcpSecret;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -50,7 +52,9 @@ public final class ClassroomClientConfig implements Serializable {
     List<String> scopes = new ArrayList<>();
     scopes.add(ClassroomScopes.CLASSROOM_ROSTERS_READONLY);
     scopes.add(ClassroomScopes.CLASSROOM_COURSEWORK_STUDENTS_READONLY);
-    if (Boolean.TRUE.equals(options.getFetchEmails())) {
+    // Emails only when they are kept: a hashed or dropped address need not be read at all.
+    if (Boolean.TRUE.equals(options.getFetchEmails())
+        && options.as(PrivacyOptions.class).getPiiMode() == PiiMode.KEEP) {
       scopes.add(ClassroomScopes.CLASSROOM_PROFILE_EMAILS);
     }
     return of(options, scopes, options.getClassroomDelegatedUser());

@@ -31,8 +31,17 @@ public final class LocalSimulation implements AutoCloseable {
       try {
         // Classroom notifies only registered feeds: let the run's renewal register them first.
         long deadline = System.currentTimeMillis() + REGISTRATION_WAIT_MILLIS;
-        while (awaitRegistrations && !stop && server.school().registrations().isEmpty()
-            && System.currentTimeMillis() < deadline) {
+        // A pass registers its feeds one by one: wait until the count has been steady a while.
+        int seen = 0;
+        long steadySince = System.currentTimeMillis();
+        while (awaitRegistrations && !stop && System.currentTimeMillis() < deadline) {
+          int now = server.school().registrations().size();
+          if (now != seen) {
+            seen = now;
+            steadySince = System.currentTimeMillis();
+          } else if (now > 0 && System.currentTimeMillis() - steadySince >= 500) {
+            break;
+          }
           Thread.sleep(50);
         }
         while (!stop && channel.publishedCount() < notifications) {

@@ -1,5 +1,6 @@
 package io.chalkstream.pipeline;
 
+import io.chalkstream.privacy.PrivacyOptions;
 import io.chalkstream.registration.RegistrationOptions;
 import io.chalkstream.sink.BigQuerySinkOptions;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
@@ -8,7 +9,7 @@ import org.apache.beam.sdk.options.Description;
 
 /** Options of {@code ./chalkstream stream}; each {@code @Description} is its documentation. */
 public interface ChalkstreamOptions
-    extends RegistrationOptions, BigQuerySinkOptions, PubsubOptions {
+    extends RegistrationOptions, BigQuerySinkOptions, PrivacyOptions, PubsubOptions {
   @Description(
       "Pub/Sub subscription with Classroom notifications, projects/P/subscriptions/S. Use "
           + "--pubsubRootUrl=http://127.0.0.1:8085 for the Pub/Sub emulator.")

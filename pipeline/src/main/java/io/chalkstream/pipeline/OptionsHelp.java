@@ -14,7 +14,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Help text for a command, built from the {@code @Description} of each option so the help cannot
  * drift from the code. Beam's own options appear only where a Chalkstream user needs them.
  */
-final class OptionsHelp {
+public final class OptionsHelp {
   /** Beam options worth listing beside Chalkstream's own. */
   private static final Set<String> BEAM_OPTIONS =
       Set.of("runner", "pubsubRootUrl", "project", "region", "tempLocation", "maxNumWorkers");
@@ -67,12 +67,18 @@ final class OptionsHelp {
   }
 
   private static String defaultOf(Method getter) {
+    String value = defaultValue(getter);
+    return value == null ? "" : " Default: " + value + ".";
+  }
+
+  /** The {@code @Default} of an option's getter as text, or null when it has none. */
+  public static String defaultValue(Method getter) {
     Default.String s = getter.getAnnotation(Default.String.class);
     Default.Integer i = getter.getAnnotation(Default.Integer.class);
     Default.Boolean b = getter.getAnnotation(Default.Boolean.class);
-    Object value = s != null ? s.value() : i != null ? (Object) i.value()
-        : b != null ? (Object) b.value() : null;
-    return value == null ? "" : " Default: " + value + ".";
+    Default.Enum e = getter.getAnnotation(Default.Enum.class);
+    return s != null ? s.value() : i != null ? String.valueOf(i.value())
+        : b != null ? String.valueOf(b.value()) : e != null ? e.value() : null;
   }
 
   private static String wrap(String text, int indent, int width) {

@@ -9,6 +9,7 @@ import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.enrich.WindowByCourse;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.ParseNotifications;
+import io.chalkstream.privacy.PiiPolicy;
 import io.chalkstream.registration.FilterByRegistration;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
@@ -35,27 +36,35 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
   private final RetryPolicy retryPolicy;
   private final @Nullable FilterByRegistration filter;
   private final Duration dedupeHorizon;
+  private final PiiPolicy pii;
 
   public ProcessNotifications(Duration window, Duration allowedLateness,
       ClassroomClientConfig classroom, RetryPolicy retryPolicy) {
-    this(window, allowedLateness, classroom, retryPolicy, null, Duration.ZERO);
+    this(window, allowedLateness, classroom, retryPolicy, null, Duration.ZERO, PiiPolicy.keep());
   }
 
   private ProcessNotifications(Duration window, Duration allowedLateness,
       ClassroomClientConfig classroom, RetryPolicy retryPolicy,
-      @Nullable FilterByRegistration filter, Duration dedupeHorizon) {
+      @Nullable FilterByRegistration filter, Duration dedupeHorizon, PiiPolicy pii) {
     this.window = window;
     this.allowedLateness = allowedLateness;
     this.classroom = classroom;
     this.retryPolicy = retryPolicy;
     this.filter = filter;
     this.dedupeHorizon = dedupeHorizon;
+    this.pii = pii;
   }
 
   /** Lets through only notifications of known registrations; others become FILTER dead letters. */
   public ProcessNotifications withFilter(FilterByRegistration filter) {
     return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter,
-        dedupeHorizon);
+        dedupeHorizon, pii);
+  }
+
+  /** Keeps, hashes or drops personal data in the change rows ({@code --piiMode}). */
+  public ProcessNotifications withPii(PiiPolicy pii) {
+    return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter,
+        dedupeHorizon, pii);
   }
 
   /**
@@ -64,7 +73,7 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
    */
   public ProcessNotifications withDedupe(Duration horizon) {
     return new ProcessNotifications(window, allowedLateness, classroom, retryPolicy, filter,
-        horizon);
+        horizon, pii);
   }
 
   public static ProcessNotifications from(ChalkstreamOptions options) {
@@ -79,7 +88,8 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
     return new ProcessNotifications(Duration.standardSeconds(options.getWindowSeconds()),
         Duration.standardHours(options.getAllowedLatenessHours()),
         ClassroomClientConfig.forGets(options), RetryPolicy.from(options))
-        .withDedupe(Duration.standardMinutes(options.getDedupeMinutes()));
+        .withDedupe(Duration.standardMinutes(options.getDedupeMinutes()))
+        .withPii(PiiPolicy.from(options));
   }
 
   // Pub/Sub always sets a message id; one without is never taken for a redelivery.
@@ -107,7 +117,7 @@ public final class ProcessNotifications extends PTransform<PCollection<PubsubMes
         .apply("WindowByCollectionAndCourse", new WindowByCourse(window, allowedLateness))
         .apply("Enrich", new EnrichChanges(classroom, retryPolicy));
     PCollectionTuple rows = enriched.get(EnrichChanges.CHANGES)
-        .apply("ToChangeRows", new TableRows.FromChanges());
+        .apply("ToChangeRows", new TableRows.FromChanges(pii));
     PCollection<DeadLetter> deadLetters =
         early.and(enriched.get(EnrichChanges.DEAD_LETTERS)
                 .apply("DeadLettersToGlobalWindow", GlobalWindow.<DeadLetter>of()))

@@ -3,6 +3,7 @@ package io.chalkstream.pipeline;
 import io.chalkstream.enrich.ClassroomOptions;
 import io.chalkstream.local.EmbeddedNotificationSource;
 import io.chalkstream.local.LocalSimulation;
+import io.chalkstream.privacy.PrivacyOptions;
 import io.chalkstream.registration.FilterByRegistration;
 import io.chalkstream.registration.RegistrationOptions;
 import io.chalkstream.registration.RenewRegistrations;
@@ -43,7 +44,7 @@ import org.joda.time.Duration;
 final class StreamCommand {
   static final List<Class<?>> OWN_OPTIONS =
       List.of(ChalkstreamOptions.class, RegistrationOptions.class, ClassroomOptions.class,
-          BigQuerySinkOptions.class);
+          BigQuerySinkOptions.class, PrivacyOptions.class);
   /** Embedded runs use short windows so results show within seconds. */
   static final int EMBEDDED_WINDOW_SECONDS = 5;
 

@@ -2,6 +2,7 @@ package io.chalkstream.sink;
 
 import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.enrich.EnrichedChange;
+import io.chalkstream.privacy.PiiPolicy;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -38,29 +39,54 @@ public final class TableRows {
     return TAGS.get(table);
   }
 
-  /** Splits enriched changes into rows of the three change tables. */
-  public static final class FromChanges extends PTransform<PCollection<EnrichedChange>, PCollectionTuple> {
+  /** Splits enriched changes into rows of the three change tables, personal data as configured. */
+  public static final class FromChanges
+      extends PTransform<PCollection<EnrichedChange>, PCollectionTuple> {
+    private final PiiPolicy pii;
+
+    public FromChanges() {
+      this(PiiPolicy.keep());
+    }
+
+    public FromChanges(PiiPolicy pii) {
+      this.pii = pii;
+    }
+
     @Override
     public PCollectionTuple expand(PCollection<EnrichedChange> changes) {
-      PCollectionTuple out = changes.apply("RouteByCollection",
-          ParDo.of(new DoFn<EnrichedChange, Row>() {
-            private final Distribution latency =
-                Metrics.distribution("chalkstream", "publish_to_row_millis");
-
-            @ProcessElement
-            public void process(@Element EnrichedChange change, MultiOutputReceiver receiver) {
-              long now = Instant.now().getMillis();
-              latency.update(now - change.notification().publishTimeMillis());
-              Row row = ChangeRows.toRow(change, now);
-              receiver.get(tag(ChangeRows.tableOf(change.notification().collection()))).output(row);
-            }
-          }).withOutputTags(tag(Table.ROSTER_CHANGES),
+      PCollectionTuple out = changes.apply("RouteByCollection", ParDo.of(new ToRowFn(pii))
+          .withOutputTags(tag(Table.ROSTER_CHANGES),
               TupleTagList.of(tag(Table.COURSEWORK_CHANGES)).and(tag(Table.SUBMISSION_CHANGES))));
       for (Table t : new Table[] {Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES,
           Table.SUBMISSION_CHANGES}) {
         out.get(tag(t)).setCoder(SchemaCoder.of(t.beamSchema()));
       }
       return out;
+    }
+  }
+
+  static final class ToRowFn extends DoFn<EnrichedChange, Row> {
+    private final PiiPolicy pii;
+    private final Distribution latency =
+        Metrics.distribution("chalkstream", "publish_to_row_millis");
+    private transient PiiPolicy.Scrubber scrubber;
+
+    ToRowFn(PiiPolicy pii) {
+      this.pii = pii;
+    }
+
+    @Setup
+    public void setup() {
+      scrubber = pii.load();
+    }
+
+    @ProcessElement
+    public void process(@Element EnrichedChange change, MultiOutputReceiver receiver) {
+      long now = Instant.now().getMillis();
+      latency.update(now - change.notification().publishTimeMillis());
+      Table table = ChangeRows.tableOf(change.notification().collection());
+      receiver.get(tag(table)).output(
+          scrubber.scrub(table.tableName(), ChangeRows.toRow(change, now)));
     }
   }
 

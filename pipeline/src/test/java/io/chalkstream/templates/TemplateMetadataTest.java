@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chalkstream.pipeline.ChalkstreamOptions;
 import io.chalkstream.pipeline.FlexTemplateMain;
+import io.chalkstream.pipeline.OptionsHelp;
 import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.BigQuerySinkOptions;
 import java.lang.reflect.Method;
@@ -22,7 +23,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.BeforeClass;
@@ -73,11 +73,7 @@ public class TemplateMetadataTest {
   }
 
   private static String codeDefault(Method getter) {
-    Default.String s = getter.getAnnotation(Default.String.class);
-    Default.Integer i = getter.getAnnotation(Default.Integer.class);
-    Default.Boolean b = getter.getAnnotation(Default.Boolean.class);
-    return s != null ? s.value() : i != null ? String.valueOf(i.value())
-        : b != null ? String.valueOf(b.value()) : null;
+    return OptionsHelp.defaultValue(getter);
   }
 
   @Test
