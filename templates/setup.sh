@@ -7,7 +7,7 @@ set -euo pipefail
 # shellcheck source=templates/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage="usage: templates/setup.sh [--dry-run] PROJECT REGION DATASET
+usage="usage: templates/setup.sh [--dry-run] [--retention-days=N] PROJECT REGION DATASET
 
 Enables the APIs; creates the notification topic (Classroom's push service account may publish
 to it), the pipeline's subscription with a dead-letter topic, a bucket for the template and
@@ -15,11 +15,23 @@ Dataflow's files, an Artifact Registry repository for the template image, the Se
 secret for the OAuth grant (without a value), a worker service account with only the roles the
 job needs, and the BigQuery dataset DATASET with every table of schemas/ and every view of
 schemas/views/. REGION is the Dataflow region, also used for the bucket, the repository and the
-dataset. --dry-run prints the commands instead of running them (see templates/lib.sh for the
+dataset. Every table's day partitions expire after --retention-days (default 730, two school
+years): student data is destroyed once it is no longer needed; rerun with another value to
+change it. --dry-run prints the commands instead of running them (see templates/lib.sh for the
 resource names and how to change them)."
 
+RETENTION_DAYS=730
+cs_option() {
+  case "$1" in
+    --retention-days=*) RETENTION_DAYS="${1#*=}" ;;
+    *) return 1 ;;
+  esac
+}
 cs_parse "$usage" "$@"
 cs_project_region_dataset "$usage"
+[[ "$RETENTION_DAYS" =~ ^[1-9][0-9]{0,4}$ ]] \
+  || cs_die "--retention-days=$RETENTION_DAYS: give a whole number of days, 1 or more"
+expiration=$((RETENTION_DAYS * 86400))
 
 # The column each table is partitioned by day on; the same as sink/Table.java (a test compares).
 partition_field() {
@@ -107,7 +119,10 @@ for schema in "$CS_ROOT"/schemas/*.json; do
   if grep -q '"name": *"course_id"' "$schema"; then
     mk+=(--clustering_fields=course_id)
   fi
+  mk+=(--time_partitioning_expiration="$expiration")
   cs_ensure bq show "$dataset.$table" -- "${mk[@]}" "$dataset.$table"
+  # An existing table follows a changed --retention-days too.
+  cs_run bq update --time_partitioning_expiration="$expiration" "$dataset.$table"
 done
 for file in "$CS_ROOT"/schemas/views/*.sql; do
   view="$dataset.$(basename "$file" .sql)"

@@ -255,6 +255,31 @@ public class SetupScriptTest {
   }
 
   @Test
+  public void partitionsExpireAfterTheRetentionPeriod() {
+    for (String[] c : new String[][] {{null, "63072000"}, {"--retention-days=30", "2592000"}}) {
+      List<String> args = new ArrayList<>(List.of("--dry-run"));
+      if (c[0] != null) {
+        args.add(c[0]);
+      }
+      args.addAll(List.of(PROJECT, REGION, DATASET));
+      Result r = Scripts.run("setup.sh", Cloud.FORBIDDEN, args.toArray(new String[0]));
+      assertEquals(r.err(), 0, r.exit());
+      for (String table : List.of("roster_changes", "coursework_changes", "submission_changes",
+          "dead_letters", "registrations")) {
+        String ref = PROJECT + ":" + DATASET + "." + table;
+        assertThat(r.out(), containsString("--time_partitioning_expiration=" + c[1] + " " + ref
+            + "\n"));
+        assertThat(r.out(), containsString("\nbq update --time_partitioning_expiration=" + c[1]
+            + " " + ref + "\n"));
+      }
+    }
+    Result bad = Scripts.run("setup.sh", Cloud.FORBIDDEN, "--dry-run", "--retention-days=0",
+        PROJECT, REGION, DATASET);
+    assertEquals(2, bad.exit());
+    assertThat(bad.err(), containsString("--retention-days=0: give a whole number of days"));
+  }
+
+  @Test
   public void badArgumentsGetTheUsage() {
     List<List<String>> bad = new ArrayList<>(List.of(
         List.of("--dry-run", PROJECT, REGION),
@@ -265,8 +290,8 @@ public class SetupScriptTest {
     for (List<String> args : bad) {
       Result r = Scripts.run("setup.sh", Cloud.FORBIDDEN, args.toArray(new String[0]));
       assertEquals(args.toString(), 2, r.exit());
-      assertThat(r.err(), containsString("usage: templates/setup.sh [--dry-run] PROJECT REGION "
-          + "DATASET"));
+      assertThat(r.err(), containsString("usage: templates/setup.sh [--dry-run] "
+          + "[--retention-days=N] PROJECT REGION DATASET"));
       assertEquals(List.of(), r.calls());
       assertEquals("", r.out());
     }
