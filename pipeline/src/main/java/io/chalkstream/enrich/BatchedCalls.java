@@ -172,11 +172,18 @@ public final class BatchedCalls {
         }
       }
     } catch (IOException e) {
-      // Timeouts, resets, truncated or unparseable batch responses: transient by nature.
       String error = "batch request failed: " + e.getClass().getSimpleName() + ": "
           + firstLine(e.getMessage());
+      // A refused OAuth grant does not heal with retries; anything else here (timeouts, resets,
+      // truncated or unparseable batch responses) is transient by nature.
+      boolean grantRefused = String.valueOf(e.getMessage()).contains("invalid_grant");
       for (K key : chunk) {
-        if (!outcomes.containsKey(key)) {
+        if (outcomes.containsKey(key)) {
+          continue;
+        }
+        if (grantRefused) {
+          outcomes.put(key, new Outcome(401, null, error + UNAUTHENTICATED, false, now()));
+        } else {
           round.retry(key, 0, error, 0);
         }
       }

@@ -51,7 +51,7 @@ public class RenewCommandTest {
       options.put(arg.substring(0, arg.indexOf('=')), arg);
     }
     for (String arg : overrides) {
-      options.put(arg.substring(0, arg.indexOf('=')), arg);
+      options.put(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg, arg);
     }
     List<String> args = new java.util.ArrayList<>(List.of("renew"));
     args.addAll(options.values());
@@ -107,6 +107,56 @@ public class RenewCommandTest {
     assertEquals(2, rows.size());
     assertTrue(rows.stream().allMatch(row -> row.get("status").equals("FAILED")
         && ((String) row.get("error")).contains("@MissingGrant")));
+  }
+
+  @Test
+  public void credentialsNeverReachTheLogOrTheOutput() throws Exception {
+    String refreshToken = "1//refresh-token-SECRET-value";
+    String clientSecret = "GOCSPX-client-secret-value";
+    String accessToken = "ya29.access-token-value";
+    server.requireOAuth(refreshToken, accessToken);
+    java.nio.file.Path grant = tmp.newFile("grant.json").toPath();
+    java.nio.file.Files.writeString(grant, "{\"type\":\"authorized_user\",\"client_id\":"
+        + "\"id.apps.googleusercontent.com\",\"client_secret\":\"" + clientSecret + "\","
+        + "\"refresh_token\":\"" + refreshToken + "\",\"token_uri\":\"" + server.tokenUri()
+        + "\"}");
+    StringBuilder log = new StringBuilder();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      private final java.util.logging.SimpleFormatter format =
+          new java.util.logging.SimpleFormatter();
+
+      @Override
+      public synchronized void publish(java.util.logging.LogRecord record) {
+        log.append(format.format(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    Result ok;
+    Result refused;
+    try {
+      ok = renew("--classroomCredentialsFile=" + grant, "--verbose");
+      // A failure path too: the grant is revoked, every create fails and is logged.
+      server.requireOAuth("another-refresh-token", "another-token");
+      refused = renew("--classroomCredentialsFile=" + grant, "--verbose");
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertEquals(ok.err(), 0, ok.exit());
+    assertEquals(1, refused.exit());
+    assertThat(refused.err(), containsString("the Classroom API refused the credentials"));
+    assertTrue("the grant was used", server.tokensIssued() >= 1);
+    String everything = ok.out() + ok.err() + refused.out() + refused.err() + log
+        + DuckDbHistory.rows(path, "SELECT * FROM registrations").toString();
+    for (String secret : List.of(refreshToken, clientSecret, accessToken, "another-token")) {
+      assertTrue("leaked: " + secret, !everything.contains(secret));
+    }
   }
 
   @Test
