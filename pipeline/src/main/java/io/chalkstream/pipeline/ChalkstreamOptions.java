@@ -50,7 +50,8 @@ public interface ChalkstreamOptions
 
   @Description(
       "Local runs: stop cleanly after this many seconds with no new message, every buffered "
-          + "window flushed; 0 runs until stopped.")
+          + "window flushed (at least 15 s while nothing has been read, as the reader starts); "
+          + "0 runs until stopped.")
   @Default.Integer(0)
   Integer getStopAfterIdleSeconds();
 

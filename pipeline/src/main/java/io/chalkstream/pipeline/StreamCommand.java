@@ -48,6 +48,8 @@ final class StreamCommand {
   /** Embedded runs use short windows so results show within seconds. */
   static final int EMBEDDED_WINDOW_SECONDS = 5;
 
+  /** With nothing read yet, an idle stop waits at least this long for the reader to start. */
+  static final long STARTUP_GRACE_MILLIS = 15_000;
   /** The topic the embedded run registers its simulated feeds to. */
   static final String EMBEDDED_TOPIC = "projects/chalkstream-local/topics/classroom-notifications";
 
@@ -115,6 +117,11 @@ final class StreamCommand {
           && (embedded || isLoopback(options.getPubsubRootUrl()))) {
         // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
         options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+      }
+      if (sink instanceof DuckDbSink duckDb) {
+        // A file this run cannot write stops it before any message is read, so none is
+        // acknowledged without its row.
+        duckDb.openNow();
       }
       Pipeline pipeline = Pipeline.create(options);
       PCollection<PubsubMessage> messages = embedded
@@ -198,7 +205,9 @@ final class StreamCommand {
           lastRead[0] = read;
           lastRead[1] = now;
         }
-        return now - lastRead[1] >= idleMillis;
+        // Before the first message the reader may still be starting: give it a grace period.
+        long limit = read == 0 ? Math.max(idleMillis, STARTUP_GRACE_MILLIS) : idleMillis;
+        return now - lastRead[1] >= limit;
       }, Math.max(60_000L, 3L * options.getWindowSeconds() * 1000));
       closeSink(options);
       Summary.print(out, last, options, simulation);

@@ -58,32 +58,33 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
   }
 
   /**
+   * Opens the file for writing now (creating its tables), so that a file this run cannot write
+   * (held by another process, read-only, of another version) stops it before any message is
+   * read, and therefore before any is acknowledged.
+   */
+  public void openNow() {
+    Path file = Path.of(path).toAbsolutePath().normalize();
+    try {
+      DuckDbFile.open(file);
+    } catch (SQLException e) {
+      throw new IllegalArgumentException(DuckDbFile.cannotWrite(file, e).getMessage(), e);
+    }
+  }
+
+  /**
    * The registration ids of OK rows in {@code registrations} of the file at {@code path}: what
-   * this project registered in earlier runs. Empty when the file or the table does not exist yet.
+   * this project registered in earlier runs. Opens the file for writing (as {@link #openNow()}),
+   * creating it and its tables when absent.
    */
   public static Set<String> knownRegistrations(String path) {
-    if (!Files.exists(Path.of(path))) {
-      return Set.of();
-    }
-    Properties readOnly = new Properties();
-    readOnly.setProperty("duckdb.read_only", "true");
-    Set<String> ids = new TreeSet<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + path, readOnly);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT DISTINCT registration_id FROM registrations "
-            + "WHERE status = 'OK' AND registration_id IS NOT NULL")) {
-      while (r.next()) {
-        ids.add(r.getString(1));
-      }
+    Path file = Path.of(path).toAbsolutePath().normalize();
+    try {
+      return DuckDbFile.open(file).okRegistrationIds();
     } catch (SQLException e) {
-      if (String.valueOf(e.getMessage()).contains("registrations does not exist")) {
-        return Set.of();
-      }
-      throw new IllegalStateException("cannot read the known registrations from " + path + ": "
-          + e.getMessage() + "; is another process holding the file?", e);
+      throw new IllegalArgumentException(DuckDbFile.cannotWrite(file, e).getMessage(), e);
     }
-    return ids;
   }
+
 
   /** The errors of FAILED {@code registrations} rows attempted at or after {@code sinceMillis}. */
   public static List<String> registrationErrorsSince(String path, long sinceMillis)

@@ -253,4 +253,33 @@ public class StreamEmulatorTest {
     assertEquals(Set.of(ids.get(1), ids.get(2)),
         filtered.stream().map(row -> row.get("message_id")).collect(Collectors.toSet()));
   }
+
+  @Test
+  public void aFileItCannotWriteStopsTheRunBeforeAnyMessageIsAcknowledged() throws Exception {
+    schoolActivity();
+    publish();
+    Process holder = new ProcessBuilder(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), HoldDuckDbFile.class.getName(), path)
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(holder.getInputStream()));
+      assertEquals("held", out.readLine());
+      Result refused = stream();
+      assertEquals(refused.err(), 2, refused.exit());
+      assertEquals("one line: " + refused.err(), 1, refused.err().lines().count());
+      assertThat(refused.err(), containsString("cannot write to DuckDB file " + path));
+      assertThat(refused.err(), containsString("is another process holding it"));
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      holder.destroyForcibly();
+    }
+    // Nothing was read, so nothing was acknowledged: the next run gets every message.
+    Result second = stream();
+    assertEquals(second.err(), 0, second.exit());
+    assertEquals(second.out(), expected.size(), read(second));
+    assertEveryMessageOnceAsExpected();
+  }
 }
