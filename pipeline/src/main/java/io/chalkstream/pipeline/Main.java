@@ -38,7 +38,7 @@ public final class Main {
         case "renew":
           if (Arrays.asList(rest).contains("--help")) {
             OptionsHelp.print(out, RenewCommand.USAGE, ChalkstreamOptions.class,
-                RenewCommand.OPTIONS);
+                RenewCommand.OPTIONS, java.util.Set.of("duckdbPath"));
             return 0;
           }
           return RenewCommand.run(rest, out, err);

@@ -23,6 +23,12 @@ public final class OptionsHelp {
 
   static void print(PrintStream out, String usage, Class<? extends PipelineOptions> options,
       List<Class<?>> ours) {
+    print(out, usage, options, ours, Set.of());
+  }
+
+  /** As above, also listing the options named in {@code alsoNamed} wherever declared. */
+  static void print(PrintStream out, String usage, Class<? extends PipelineOptions> options,
+      List<Class<?>> ours, Set<String> alsoNamed) {
     out.println(usage);
     out.println();
     List<String[]> rows = new ArrayList<>();
@@ -33,7 +39,7 @@ public final class OptionsHelp {
         continue;
       }
       boolean isOurs = ours.contains(getter.getDeclaringClass());
-      if (!isOurs && !BEAM_OPTIONS.contains(name)) {
+      if (!isOurs && !BEAM_OPTIONS.contains(name) && !alsoNamed.contains(name)) {
         continue;
       }
       rows.add(new String[] {name, description.value() + defaultOf(getter)});
