@@ -38,8 +38,7 @@ public final class ChangeRows {
     Notification n = change.notification();
     Table table = tableOf(n.collection());
     JsonNode resource = resourceOf(change);
-    Row.FieldValueBuilder row =
-        Row.withSchema(table.beamSchema())
+    Values row = new Values(table)
             .withFieldValue("message_id", n.messageId())
             .withFieldValue("publish_time", new Instant(n.publishTimeMillis()))
             .withFieldValue("registration_id", n.registrationId())
@@ -84,6 +83,29 @@ public final class ChangeRows {
         throw new IllegalStateException(n.collection().name());
     }
     return row.build();
+  }
+
+  /**
+   * Column values by name, built into a row in schema order: {@code Row.withFieldValue} resolves
+   * a field access per call, which showed as a tenth of the pipeline's CPU in the benchmark.
+   */
+  private static final class Values {
+    private final Table table;
+    private final Object[] values;
+
+    Values(Table table) {
+      this.table = table;
+      this.values = new Object[table.beamSchema().getFieldCount()];
+    }
+
+    Values withFieldValue(String column, @Nullable Object value) {
+      values[table.beamSchema().indexOf(column)] = value;
+      return this;
+    }
+
+    Row build() {
+      return Row.withSchema(table.beamSchema()).addValues(values).build();
+    }
   }
 
   private static @Nullable JsonNode resourceOf(EnrichedChange change) {
