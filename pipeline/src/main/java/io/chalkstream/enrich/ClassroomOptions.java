@@ -63,7 +63,7 @@ public interface ClassroomOptions extends PipelineOptions {
       "Client-side throttle: the most Classroom calls (gets and registration creates) per minute "
           + "for the whole job, kept below the API quota of 3,000 per minute per project; on "
           + "Dataflow it is divided among --maxNumWorkers. 0 turns the throttle off (429s are "
-          + "still retried with backoff).")
+          + "still retried with backoff); embedded runs against the simulator default to 0.")
   @Default.Integer(2400)
   Integer getMaxCallsPerMinute();
 

@@ -75,6 +75,9 @@ final class StreamCommand {
     if (embedded && !given(args, "windowSeconds")) {
       options.setWindowSeconds(EMBEDDED_WINDOW_SECONDS);
     }
+    if (embedded && !given(args, "maxCallsPerMinute")) {
+      options.setMaxCallsPerMinute(0); // the simulator has no quota to protect
+    }
     if (embedded && !given(args, "renewRegistrations")) {
       // A newcomer sees the registrations table filled and the FILTER stage at work.
       options.setRenewRegistrations(true);
