@@ -7,7 +7,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Options of {@code ./chalkstream bench}; each {@code @Description} is its documentation. */
 public interface BenchOptions extends PipelineOptions {
   @Description("A smoke run of a few seconds per scenario: small workloads, one repetition, "
-      + "1 s windows, a 20,000-message backlog. Options given explicitly still win.")
+      + "1 s windows, a 2,000-message backlog. Options given explicitly still win.")
   @Default.Boolean(false)
   Boolean getQuick();
 

@@ -222,9 +222,9 @@ final class BenchRun {
 
   /**
    * Calls per minute while the throttle drained, as a share of its limit: the busiest 60 s
-   * span when the drain lasted a minute or more; else the calls after the first batch over the
-   * time from the first call to the last (a strict pace starts every batch after the first one
-   * interval per call later).
+   * span when the drain lasted a minute or more; else the calls charged between the first start
+   * and the last (all but the last batch: a strict pace starts each batch one interval per call
+   * of the previous ones later) over that time.
    */
   private double drainShare(Counters counters) {
     long[] t = counters.callTimesMillis();
@@ -235,11 +235,11 @@ final class BenchRun {
     if (span >= 60_000) {
       return counters.maxCallsInAnySpan(60_000) / (double) throttlePerMinute;
     }
-    int firstBatch = 0;
-    while (firstBatch < t.length && t[firstBatch] - t[0] < 25) {
-      firstBatch++;
+    int lastBatch = 0;
+    while (lastBatch < t.length && t[t.length - 1] - t[t.length - 1 - lastBatch] < 25) {
+      lastBatch++;
     }
-    return (t.length - firstBatch) / (span / 60_000.0) / throttlePerMinute;
+    return (t.length - lastBatch) / (span / 60_000.0) / throttlePerMinute;
   }
 
   private static long[] quantiles(LatencyHistogram h) {

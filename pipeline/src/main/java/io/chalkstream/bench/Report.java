@@ -65,13 +65,13 @@ final class Report {
         o.scenario() == Scenario.THROTTLE_DRAIN
             ? pct(BenchCommand.median(runs, BenchRun.Result::drainShare)) : "-",
         BenchCommand.median(runs, r -> r.peakHeapBytes() >> 20),
-        BenchCommand.median(runs, r -> r.p50Millis()),
-        BenchCommand.median(runs, r -> r.p99Millis()));
+        BenchCommand.median(runs, r -> r.p50Millis() < 0 ? Double.NaN : r.p50Millis()),
+        BenchCommand.median(runs, r -> r.p99Millis() < 0 ? Double.NaN : r.p99Millis()));
   }
 
   /** Calls or requests per notification that has its row (a cut run counts what it did). */
   private static double perNotification(BenchRun.Result r, long count) {
-    return count / (double) Math.max(1, r.rows());
+    return r.rows() == 0 ? Double.NaN : count / (double) r.rows();
   }
 
   private static double ratio(BenchCommand.Outcome o, ToDoubleFunction<BenchRun.Result> metric) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The benchmark's scenarios: a workload, the API's latency, and whether the throttle is on. */
 enum Scenario {
-  TRICKLE("trickle", "steady trickle: 20 steps of mixed school life a second", 0, true),
+  TRICKLE("trickle", "steady trickle: 20 steps of mixed school life a second for 15 s", 0, true),
   ROSTER_IMPORT("roster-import", "roster import burst: 30 students into each course at once", 0,
       true),
   ASSIGNMENT("assignment", "an assignment per course, its 30 submissions turned in and graded",
@@ -48,15 +48,15 @@ enum Scenario {
       boolean quick) {
     List<String> courses = school.courses().stream().map(c -> c.getId()).toList();
     return switch (this) {
-      case TRICKLE -> Workload.trickle(generator, recorder, quick ? 40 : 600, 20);
-      case ROSTER_IMPORT -> Workload.perCourse(courses, recorder, quick ? 5 : courses.size(),
+      case TRICKLE -> Workload.trickle(generator, recorder, quick ? 20 : 300, 20);
+      case ROSTER_IMPORT -> Workload.perCourse(courses, recorder, quick ? 3 : courses.size(),
           course -> generator.rosterImport(course, 30));
-      case ASSIGNMENT -> Workload.perCourse(courses, recorder, quick ? 3 : courses.size(),
+      case ASSIGNMENT -> Workload.perCourse(courses, recorder, quick ? 2 : courses.size(),
           generator::assignmentTurnedInAndGraded);
       case LATENCY_50, LATENCY_200 ->
-          Workload.burstOfSteps(generator, recorder, quick ? 500 : 10_000);
-      case NO_LATENCY -> Workload.burstOfSteps(generator, recorder, quick ? 5_000 : 100_000);
-      case THROTTLE_DRAIN -> Workload.perCourse(courses, recorder, quick ? 4 : 130,
+          Workload.burstOfSteps(generator, recorder, quick ? 300 : 5_000);
+      case NO_LATENCY -> Workload.burstOfSteps(generator, recorder, quick ? 1_000 : 20_000);
+      case THROTTLE_DRAIN -> Workload.perCourse(courses, recorder, quick ? 3 : 130,
           generator::assignmentTurnedInAndGraded);
       case BACKLOG -> Workload.burstOfSteps(generator, recorder, 20_000);
     };
