@@ -15,14 +15,35 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallThrottle {
   private static final Map<Integer, CallThrottle> SHARED = new ConcurrentHashMap<>();
-  private static final CallThrottle OFF = new CallThrottle(0);
+  private static final CallThrottle OFF = new CallThrottle(0, Time.SYSTEM);
+
+  /** The monotonic clock and the sleep the throttle waits with; tests give a simulated one. */
+  public interface Time {
+    Time SYSTEM = new Time() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void sleepNanos(long nanos) throws InterruptedException {
+        Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+      }
+    };
+
+    long nanoTime();
+
+    void sleepNanos(long nanos) throws InterruptedException;
+  }
 
   private final long intervalNanos;
+  private final Time time;
   private long nextFreeNanos;
 
-  private CallThrottle(int callsPerMinute) {
+  private CallThrottle(int callsPerMinute, Time time) {
     int pace = callsPerMinute - BatchedCalls.MAX_BATCH_SIZE;
     this.intervalNanos = callsPerMinute <= 0 ? 0 : 60_000_000_000L / Math.max(1, pace);
+    this.time = time;
   }
 
   /** The JVM's throttle for {@code callsPerMinute}; 0 or less means no throttle. */
@@ -30,12 +51,22 @@ public final class CallThrottle {
     if (callsPerMinute <= 0) {
       return OFF;
     }
+    return SHARED.computeIfAbsent(checked(callsPerMinute), rate -> new CallThrottle(rate,
+        Time.SYSTEM));
+  }
+
+  /** A throttle of its own (not shared) on {@code time}: for tests and simulations. */
+  public static CallThrottle perMinute(int callsPerMinute, Time time) {
+    return new CallThrottle(callsPerMinute <= 0 ? 0 : checked(callsPerMinute), time);
+  }
+
+  private static int checked(int callsPerMinute) {
     if (callsPerMinute <= BatchedCalls.MAX_BATCH_SIZE) {
       throw new IllegalArgumentException("--maxCallsPerMinute=" + callsPerMinute + " is too low: "
           + "it must exceed one batch (" + BatchedCalls.MAX_BATCH_SIZE + " calls), or be 0 for "
           + "no throttle");
     }
-    return SHARED.computeIfAbsent(callsPerMinute, CallThrottle::new);
+    return callsPerMinute;
   }
 
   /** Waits until {@code calls} calls may start, and charges them. */
@@ -45,13 +76,13 @@ public final class CallThrottle {
     }
     long startAt;
     synchronized (this) {
-      long now = System.nanoTime();
+      long now = time.nanoTime();
       startAt = Math.max(now, nextFreeNanos);
       nextFreeNanos = startAt + calls * intervalNanos;
     }
-    long wait = startAt - System.nanoTime();
+    long wait = startAt - time.nanoTime();
     if (wait > 0) {
-      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      time.sleepNanos(wait);
     }
   }
 }

@@ -43,7 +43,8 @@ public final class ResourceFetcher {
     return results;
   }
 
-  private static FetchResult result(BatchedCalls.Outcome o) {
+  /** What a call's outcome means for the change row. */
+  public static FetchResult result(BatchedCalls.Outcome o) {
     if (o.ok()) {
       return FetchResult.ok(o.json(), o.answeredAtMillis());
     }
@@ -59,7 +60,8 @@ public final class ResourceFetcher {
     };
   }
 
-  private static com.google.api.services.classroom.ClassroomRequest<
+  /** The get call that reads the current state of {@code n}'s resource. */
+  public static com.google.api.services.classroom.ClassroomRequest<
       ? extends com.google.api.client.json.GenericJson> get(Classroom client, Notification n)
       throws java.io.IOException {
     Classroom.Courses courses = client.courses();

@@ -34,6 +34,7 @@ public final class ActivityGenerator {
   private int nextId = 1;
   private final Map<String, String> registrations = new HashMap<>(); // "FEED_TYPE/course" -> id
   private long registrationsReadAt;
+  private String lastCourseWorkId;
 
   public ActivityGenerator(ClassroomTestServer server, NotificationChannel channel, long seed) {
     this.school = server.school();
@@ -143,7 +144,8 @@ public final class ActivityGenerator {
     return 1;
   }
 
-  private int rosterImport(String course, int size) {
+  /** A roster import: {@code size} students enrolled in {@code course} at once. */
+  public int rosterImport(String course, int size) {
     int n = 0;
     for (int i = 0; i < size; i++) {
       n += enrol(course, false);
@@ -171,6 +173,7 @@ public final class ActivityGenerator {
 
   private int createCourseWork(String course) {
     String id = newId(12);
+    lastCourseWorkId = id;
     school.putCourseWork(new CourseWork().setCourseId(course).setId(id)
         .setTitle(random.nextBoolean() ? "Lab report " + id.substring(8) : "Reading ✍️ week "
             + (1 + random.nextInt(12)))
@@ -183,6 +186,24 @@ public final class ActivityGenerator {
           .setId(subId).setUserId(s.getUserId()).setState("CREATED"));
       n += publish("courses.courseWork.studentSubmissions", "CREATED",
           Map.of("courseId", course, "courseWorkId", id, "id", subId));
+    }
+    return n;
+  }
+
+  /**
+   * An assignment posted to every student of {@code course}, then each submission turned in, then
+   * each graded and returned: the course work's notification, and three per student.
+   */
+  public int assignmentTurnedInAndGraded(String course) {
+    int n = createCourseWork(course);
+    String id = lastCourseWorkId;
+    for (String state : List.of("TURNED_IN", "RETURNED")) {
+      for (StudentSubmission s : school.submissions(course, id)) {
+        school.putSubmission(state.equals("TURNED_IN") ? s.setState(state)
+            : s.setState(state).setAssignedGrade(Math.round(random.nextDouble() * 200) / 2.0));
+        n += publish("courses.courseWork.studentSubmissions", "MODIFIED",
+            Map.of("courseId", course, "courseWorkId", id, "id", s.getId()));
+      }
     }
     return n;
   }

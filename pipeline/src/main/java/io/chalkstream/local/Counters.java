@@ -25,6 +25,10 @@ public final class Counters {
   private final AtomicInteger maxBatchParts = new AtomicInteger();
   private final Map<String, AtomicLong> callsByMethod = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> callsByPath = new ConcurrentHashMap<>();
+  // When each call arrived (System.currentTimeMillis), in arrival order: quota spans are
+  // measured from these, as the API would count them.
+  private long[] callTimes = new long[1024];
+  private int callTimeCount;
 
   /** HTTP requests received, batch requests included. */
   public long requests() {
@@ -66,8 +70,32 @@ public final class Counters {
     return maxBatchParts.get();
   }
 
+  /** When each call arrived, in milliseconds since the epoch, oldest first. */
+  public synchronized long[] callTimesMillis() {
+    return java.util.Arrays.copyOf(callTimes, callTimeCount);
+  }
+
+  /**
+   * The most calls that arrived within any {@code spanMillis} (e.g. 60,000: the quota's minute),
+   * counting calls at most {@code spanMillis - 1} ms after the span's first.
+   */
+  public long maxCallsInAnySpan(long spanMillis) {
+    long[] times = callTimesMillis();
+    long most = 0;
+    for (int first = 0, last = 0; last < times.length; last++) {
+      while (times[last] - times[first] >= spanMillis) {
+        first++;
+      }
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
   /** Zeroes every counter. Meant for between test phases, not during traffic. */
   public void reset() {
+    synchronized (this) {
+      callTimeCount = 0;
+    }
     requests.set(0);
     batchRequests.set(0);
     calls.set(0);
@@ -86,6 +114,19 @@ public final class Counters {
   }
 
   void recordCall(String method, String path) {
+    long now = System.currentTimeMillis();
+    synchronized (this) {
+      if (callTimeCount == callTimes.length) {
+        callTimes = java.util.Arrays.copyOf(callTimes, callTimes.length * 2);
+      }
+      // Threads may record a moment out of order: keep the list sorted as the API's clock is.
+      int at = callTimeCount++;
+      while (at > 0 && callTimes[at - 1] > now) {
+        callTimes[at] = callTimes[at - 1];
+        at--;
+      }
+      callTimes[at] = now;
+    }
     calls.incrementAndGet();
     callsByMethod.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
     callsByPath.computeIfAbsent(path, k -> new AtomicLong()).incrementAndGet();

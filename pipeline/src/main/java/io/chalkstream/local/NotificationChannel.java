@@ -80,6 +80,13 @@ public final class NotificationChannel {
     return finished;
   }
 
+  /** Takes every message not read yet, oldest first (e.g. to record a workload and replay it). */
+  public java.util.List<PubsubMessage> drain() {
+    java.util.List<Published> taken = new java.util.ArrayList<>();
+    queue.drainTo(taken);
+    return taken.stream().map(Published::message).toList();
+  }
+
   Published poll() {
     return queue.poll();
   }

@@ -44,6 +44,13 @@ public final class Main {
           return RenewCommand.run(rest, out, err);
         case "query":
           return query(rest, out, err);
+        case "bench":
+          if (Arrays.asList(rest).contains("--help")) {
+            OptionsHelp.print(out, BENCH_USAGE, io.chalkstream.bench.BenchOptions.class,
+                List.of(io.chalkstream.bench.BenchOptions.class));
+            return 0;
+          }
+          return io.chalkstream.bench.BenchCommand.run(rest, out);
         default:
           err.println("chalkstream: unknown command '" + command + "'");
           usage(err);
@@ -106,6 +113,11 @@ public final class Main {
     }
   }
 
+  private static final String BENCH_USAGE = "usage: ./chalkstream bench [--name=value ...]\n\n"
+      + "Runs the benchmark scenarios of issue 6 through the production pipeline and a naive\n"
+      + "enricher side by side, against the built-in Classroom test server, on the DirectRunner.\n"
+      + "Beam's DirectRunner options (--targetParallelism, --enforceImmutability, ...) apply.";
+
   private static void usage(PrintStream out) {
     out.println("usage: ./chalkstream <command> [--name=value ...]");
     out.println();
@@ -113,6 +125,7 @@ public final class Main {
     out.println("  stream   run the pipeline (embedded simulated school by default)");
     out.println("  renew    one pass of registration renewal (for cron or Cloud Scheduler)");
     out.println("  query    run SQL or a named view on the local DuckDB file");
+    out.println("  bench    measure throughput and quota use against a naive enricher");
     out.println();
     out.println("./chalkstream <command> --help lists the options of a command.");
   }

@@ -1,0 +1,59 @@
+package io.chalkstream.bench;
+
+import io.chalkstream.sink.Table;
+import io.chalkstream.sink.TableRows;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.ReadableInstant;
+
+/**
+ * An in-memory sink for the benchmark: counts the rows of each table under the production sinks'
+ * counter names ({@code rows_written_<table>}) and records each change row's publish-to-row
+ * latency ({@code ingested_at - publish_time}).
+ */
+final class CountingSink extends PTransform<PCollectionTuple, PDone> {
+  private final String runId;
+
+  CountingSink(String runId) {
+    this.runId = runId;
+  }
+
+  @Override
+  public PDone expand(PCollectionTuple rows) {
+    for (Table table : Table.values()) {
+      if (rows.has(TableRows.tag(table))) {
+        rows.get(TableRows.tag(table))
+            .apply("Count " + table.tableName(), ParDo.of(new CountFn(runId, table)));
+      }
+    }
+    return PDone.in(rows.getPipeline());
+  }
+
+  static final class CountFn extends DoFn<Row, Void> {
+    private final String runId;
+    private final boolean change;
+    private final Counter written;
+
+    CountFn(String runId, Table table) {
+      this.runId = runId;
+      this.change = table != Table.DEAD_LETTERS && table != Table.REGISTRATIONS;
+      this.written = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
+    }
+
+    @ProcessElement
+    public void process(@Element Row row) {
+      written.inc();
+      if (change) {
+        ReadableInstant published = row.getDateTime("publish_time");
+        ReadableInstant ingested = row.getDateTime("ingested_at");
+        LatencyHistogram.named(runId).record(ingested.getMillis() - published.getMillis());
+      }
+    }
+  }
+}
