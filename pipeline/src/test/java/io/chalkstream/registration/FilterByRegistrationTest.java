@@ -45,9 +45,11 @@ public class FilterByRegistrationTest {
         from("m3", "someone-else"),
         from("m4", null),
         from("m5", "renewal-failed")).withCoder(NotificationCoder.of()));
-    // Two passes: one registered an id, the other nothing (its creates failed).
+    // Two passes renewing the same registration (the side input may fire after either one, so
+    // each must carry it, as each real pass does for a feed still wanted).
     PCollection<Set<String>> renewals = p.apply("Passes", Create.of(
-        Set.of("renewed-now"), Set.<String>of()).withCoder(SetCoder.of(StringUtf8Coder.of())));
+        Set.of("renewed-now"), Set.of("renewed-now", "renewed-too"))
+        .withCoder(SetCoder.of(StringUtf8Coder.of())));
 
     PCollectionTuple out = in.apply(FilterByRegistration.knowing(Set.of("known-at-start"))
         .andRenewals(renewals));
@@ -72,5 +74,16 @@ public class FilterByRegistrationTest {
       return null;
     });
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void theKnownSetIsTheUnionOfEveryPass() {
+    FilterByRegistration.Union union = new FilterByRegistration.Union();
+    java.util.TreeSet<String> acc = union.createAccumulator();
+    acc = union.addInput(acc, Set.of("a", "b"));
+    acc = union.addInput(acc, Set.of());
+    java.util.TreeSet<String> other = union.addInput(union.createAccumulator(), Set.of("c"));
+    assertEquals(Set.of("a", "b", "c"),
+        union.extractOutput(union.mergeAccumulators(List.of(acc, other))));
   }
 }
