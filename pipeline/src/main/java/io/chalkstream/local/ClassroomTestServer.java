@@ -139,6 +139,14 @@ public final class ClassroomTestServer implements AutoCloseable {
     try (exchange) {
       counters.recordRequest();
       pause(faults.latencyMillis());
+      Optional<Faults.Transport> transport = faults.forRequest();
+      if (transport.isPresent() && transport.get() == Faults.Transport.RESET) {
+        exchange.getRequestBody().readAllBytes();
+        return; // closed with no status line: the client sees the connection end
+      }
+      if (transport.isPresent() && transport.get() == Faults.Transport.TIMEOUT) {
+        pause(faults.transportDelayMillis());
+      }
       ApiResponse response;
       try {
         Map<String, String> headers = headers(exchange.getRequestHeaders());
@@ -170,7 +178,9 @@ public final class ClassroomTestServer implements AutoCloseable {
       response.headers().forEach(exchange.getResponseHeaders()::set);
       exchange.sendResponseHeaders(response.status(), bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+        boolean cut = transport.isPresent() && transport.get() == Faults.Transport.TRUNCATED;
+        // Half the promised body, then the connection ends: a premature end of stream.
+        out.write(bytes, 0, cut ? bytes.length / 2 : bytes.length);
       }
     }
   }

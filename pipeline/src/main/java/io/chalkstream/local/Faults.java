@@ -36,6 +36,18 @@ public final class Faults {
     }
   }
 
+  /**
+   * Failures below the API: the connection is reset with no answer, the answer is cut off
+   * half-way, or it comes later than {@link #transportDelayMillis} (past a client's read timeout).
+   */
+  public enum Transport {
+    RESET,
+    TRUNCATED,
+    TIMEOUT
+  }
+
+  private record TransportRate(Transport kind, double probability) {}
+
   private static final int FOREVER = -1;
 
   private static final class Rule {
@@ -59,6 +71,8 @@ public final class Faults {
   private final List<Rule> batchRules = new ArrayList<>();
   private Random random = new Random(0);
   private volatile long latencyMillis;
+  private final List<TransportRate> transportRates = new ArrayList<>();
+  private volatile long transportDelayMillis = 2_000;
 
   /** Every call to {@code path} answers {@code fault}, until {@link #clear()}. */
   public synchronized Faults onPath(String path, Fault fault) {
@@ -109,6 +123,44 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Each HTTP request (a batch counts once) fails below the API with this probability; drawn
+   * before any call fault, from the same seeded source.
+   */
+  public synchronized Faults transportRate(Transport kind, double probability) {
+    double total = transportRates.stream().mapToDouble(TransportRate::probability).sum()
+        + probability;
+    if (probability < 0 || total > 1) {
+      throw new IllegalArgumentException("transport rates must be >= 0 and add up to at most 1");
+    }
+    transportRates.add(new TransportRate(kind, probability));
+    return this;
+  }
+
+  /** How late a {@link Transport#TIMEOUT} answer comes (default 2 s). */
+  public Faults transportDelayMillis(long millis) {
+    transportDelayMillis = millis;
+    return this;
+  }
+
+  long transportDelayMillis() {
+    return transportDelayMillis;
+  }
+
+  synchronized Optional<Transport> forRequest() {
+    if (transportRates.isEmpty()) {
+      return Optional.empty();
+    }
+    double draw = random.nextDouble();
+    for (TransportRate rate : transportRates) {
+      draw -= rate.probability();
+      if (draw < 0) {
+        return Optional.of(rate.kind());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Delays every HTTP request (a batch counts once) by this many milliseconds. */
   public Faults latencyMillis(long millis) {
     latencyMillis = millis;
@@ -120,6 +172,7 @@ public final class Faults {
     rules.clear();
     rates.clear();
     batchRules.clear();
+    transportRates.clear();
     random = new Random(0);
     latencyMillis = 0;
     return this;
