@@ -131,8 +131,18 @@ public final class ClassroomClientConfig implements Serializable {
 
   /** A local endpoint (the built-in test server) takes no credentials. */
   public boolean isLoopback() {
-    String host = URI.create(rootUrl).getHost();
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return isLoopback(rootUrl);
+  }
+
+  /** Whether {@code url} names this machine (localhost, 127.x or [::1]); false if no URL. */
+  public static boolean isLoopback(String url) {
+    try {
+      String host = URI.create(url).getHost();
+      return host != null
+          && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Builds a client whose requests carry credentials and timeouts, and no retry handlers. */

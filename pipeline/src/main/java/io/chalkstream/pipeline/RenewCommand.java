@@ -1,5 +1,6 @@
 package io.chalkstream.pipeline;
 
+import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.registration.RegistrationOptions;
 import io.chalkstream.registration.RenewRegistrations;
 import io.chalkstream.sink.BigQuerySink;
@@ -52,7 +53,7 @@ final class RenewCommand {
     PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
         ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
     options.as(StreamingOptions.class).setStreaming(false);
-    if (options.getBigQueryDataset() == null && StreamCommand.isLoopback(options.getClassroomRootUrl())) {
+    if (options.getBigQueryDataset() == null && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
       // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
       options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
     }

@@ -1,5 +1,6 @@
 package io.chalkstream.pipeline;
 
+import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.ClassroomOptions;
 import io.chalkstream.local.EmbeddedNotificationSource;
 import io.chalkstream.local.LocalSimulation;
@@ -117,7 +118,7 @@ final class StreamCommand {
         requireReachable("--pubsubRootUrl", options.getPubsubRootUrl());
       }
       if (local && options.getBigQueryDataset() == null
-          && (embedded || isLoopback(options.getPubsubRootUrl()))) {
+          && (embedded || ClassroomClientConfig.isLoopback(options.getPubsubRootUrl()))) {
         // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
         options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
       }
@@ -228,15 +229,6 @@ final class StreamCommand {
   private static void closeSink(ChalkstreamOptions options) {
     if (options.getBigQueryDataset() == null) {
       DuckDbSink.closeAll();
-    }
-  }
-
-  static boolean isLoopback(String url) {
-    try {
-      String host = URI.create(url).getHost();
-      return host != null && (host.equals("localhost") || host.startsWith("127."));
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 
