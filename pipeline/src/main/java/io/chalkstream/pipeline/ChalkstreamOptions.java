@@ -49,8 +49,8 @@ public interface ChalkstreamOptions
   void setDedupeMinutes(Integer value);
 
   @Description(
-      "Local runs: stop cleanly after this many seconds with no new message, every buffered "
-          + "window flushed (at least 15 s while nothing has been read, as the reader starts); "
+      "Local runs: stop cleanly after this many seconds in which nothing moved (no message "
+          + "read, no row written, no Classroom call), every buffered window flushed (at least 15 s while nothing has been read, as the reader starts); "
           + "0 runs until stopped.")
   @Default.Integer(0)
   Integer getStopAfterIdleSeconds();

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -190,10 +191,12 @@ final class StreamCommand {
       }
     });
     long idleMillis = options.getStopAfterIdleSeconds() * 1000L;
-    long[] lastRead = {-1, System.currentTimeMillis()};
+    AtomicReference<Map<String, Long>> lastCounters = new AtomicReference<>(Map.of());
+    long[] lastMoved = {System.currentTimeMillis()};
     try {
       Map<String, Long> last = run.await(() -> {
-        long read = run.counters().getOrDefault("messages_read", 0L);
+        Map<String, Long> counters = run.counters();
+        long read = counters.getOrDefault("messages_read", 0L);
         if (simulation != null && simulation.drainedBy(read)) {
           return true; // the simulated activity is over and all of it was read
         }
@@ -204,14 +207,16 @@ final class StreamCommand {
         if (idleMillis <= 0) {
           return false;
         }
+        // Idle means nothing moved: no message read, no row written, no call made. On a busy
+        // machine the reader can stall for seconds while the writers hold the cores, with
+        // messages still waiting in the subscription; "no message read" alone stopped too soon.
         long now = System.currentTimeMillis();
-        if (read != lastRead[0]) {
-          lastRead[0] = read;
-          lastRead[1] = now;
+        if (!counters.equals(lastCounters.getAndSet(counters))) {
+          lastMoved[0] = now;
         }
         // Before the first message the reader may still be starting: give it a grace period.
         long limit = read == 0 ? Math.max(idleMillis, STARTUP_GRACE_MILLIS) : idleMillis;
-        return now - lastRead[1] >= limit;
+        return now - lastMoved[0] >= limit;
       }, Math.max(60_000L, 3L * options.getWindowSeconds() * 1000));
       closeSink(options);
       Summary.print(out, last, options, simulation);
