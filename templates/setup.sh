@@ -39,6 +39,7 @@ partition_field() {
     roster_changes | coursework_changes | submission_changes) echo publish_time ;;
     dead_letters) echo failed_at ;;
     registrations) echo attempted_at ;;
+    reconciliation) echo checked_at ;;
     *) return 1 ;;
   esac
 }
@@ -121,8 +122,10 @@ for schema in "$CS_ROOT"/schemas/*.json; do
   fi
   mk+=(--time_partitioning_expiration="$expiration")
   cs_ensure bq show "$dataset.$table" -- "${mk[@]}" "$dataset.$table"
-  # An existing table follows a changed --retention-days too.
+  # An existing table follows a changed --retention-days too, and gains the NULLABLE columns
+  # added since it was made (e.g. replayed_at): the pipeline writes every column of schemas/.
   cs_run bq update --time_partitioning_expiration="$expiration" "$dataset.$table"
+  cs_run bq update --schema="$schema" "$dataset.$table"
 done
 for file in "$CS_ROOT"/schemas/views/*.sql; do
   view="$dataset.$(basename "$file" .sql)"

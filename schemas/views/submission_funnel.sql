@@ -5,11 +5,14 @@
 -- grade alone does not count). A get that FAILED leaves a submission counted as assigned only.
 -- Runs unchanged on DuckDB and BigQuery; {{dataset}} is the dataset prefix.
 WITH changes AS (
-  -- Pub/Sub redelivers: one row per message, the first one written.
+  -- One row per message: an attempt that did not fail, the latest replay (replayed_at) before
+  -- the live stream, and the first written of Pub/Sub redeliveries.
   SELECT *
   FROM {{dataset}}submission_changes
   WHERE TRUE  -- BigQuery accepts QUALIFY only with a WHERE, GROUP BY or HAVING
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY message_id ORDER BY ingested_at) = 1
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY message_id
+    ORDER BY enrichment_status = 'FAILED', replayed_at DESC NULLS LAST, ingested_at) = 1
 ),
 latest AS (
   SELECT *

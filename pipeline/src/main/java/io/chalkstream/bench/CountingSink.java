@@ -42,7 +42,8 @@ final class CountingSink extends PTransform<PCollectionTuple, PDone> {
 
     CountFn(String runId, Table table) {
       this.runId = runId;
-      this.change = table != Table.DEAD_LETTERS && table != Table.REGISTRATIONS;
+      this.change = table != Table.DEAD_LETTERS && table != Table.REGISTRATIONS
+          && table != Table.RECONCILIATION;
       this.written = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
     }
 

@@ -24,7 +24,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Sends Classroom calls as HTTP batch requests (up to {@link #MAX_BATCH_SIZE} calls each, the
  * API's limit), paced by a {@link CallThrottle} and retried: the one mechanism behind enrichment
- * gets and registration creates.
+ * gets, registration creates and list calls ({@link PagedLists}).
  *
  * <p>Retries are done here, per round, rather than by handlers on each batch part: the client's
  * {@code BatchRequest} runs a part's backoff handler inside the response parse, so 50 throttled
@@ -52,6 +52,9 @@ public final class BatchedCalls {
         new CounterNames("get_calls", "batch_requests", "get_retries");
     public static final CounterNames REGISTRATIONS = new CounterNames(
         "registration_calls", "registration_batch_requests", "registration_retries");
+    /** List calls: course discovery, snapshots. */
+    public static final CounterNames LISTS =
+        new CounterNames("list_calls", "list_batch_requests", "list_retries");
   }
 
   /**

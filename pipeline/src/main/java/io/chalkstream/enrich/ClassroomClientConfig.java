@@ -49,6 +49,23 @@ public final class ClassroomClientConfig implements Serializable {
 
   /** Read-only scopes for the get calls; emails only when asked for. */
   public static ClassroomClientConfig forGets(ClassroomOptions options) {
+    return of(options, readScopes(options), options.getClassroomDelegatedUser());
+  }
+
+  /**
+   * For snapshots and reconciliation: the list calls of every course's roster, course work and
+   * submissions, with the read scopes of the gets, and {@code courses.readonly} when
+   * {@code --courses=ALL} lists the courses.
+   */
+  public static ClassroomClientConfig forSnapshots(ClassroomOptions options) {
+    List<String> scopes = readScopes(options);
+    if (listsCourses(options)) {
+      scopes.add(ClassroomScopes.CLASSROOM_COURSES_READONLY);
+    }
+    return of(options, scopes, options.getClassroomDelegatedUser());
+  }
+
+  private static List<String> readScopes(ClassroomOptions options) {
     List<String> scopes = new ArrayList<>();
     scopes.add(ClassroomScopes.CLASSROOM_ROSTERS_READONLY);
     scopes.add(ClassroomScopes.CLASSROOM_COURSEWORK_STUDENTS_READONLY);
@@ -57,7 +74,13 @@ public final class ClassroomClientConfig implements Serializable {
         && options.as(PrivacyOptions.class).getPiiMode() == PiiMode.KEEP) {
       scopes.add(ClassroomScopes.CLASSROOM_PROFILE_EMAILS);
     }
-    return of(options, scopes, options.getClassroomDelegatedUser());
+    return scopes;
+  }
+
+  // courses.list, behind --courses=ALL, needs a scope of its own.
+  private static boolean listsCourses(ClassroomOptions options) {
+    return "ALL".equals(String.valueOf(
+        options.as(io.chalkstream.registration.RegistrationOptions.class).getCourses()).trim());
   }
 
   /**
@@ -66,9 +89,13 @@ public final class ClassroomClientConfig implements Serializable {
    * endpoint needs the grant from a file or a secret.
    */
   public static ClassroomClientConfig forRegistrations(ClassroomOptions options) {
-    ClassroomClientConfig config = of(options, List.of(ClassroomScopes.CLASSROOM_PUSH_NOTIFICATIONS,
+    List<String> scopes = new ArrayList<>(List.of(ClassroomScopes.CLASSROOM_PUSH_NOTIFICATIONS,
         ClassroomScopes.CLASSROOM_ROSTERS_READONLY,
-        ClassroomScopes.CLASSROOM_COURSEWORK_STUDENTS_READONLY), null);
+        ClassroomScopes.CLASSROOM_COURSEWORK_STUDENTS_READONLY));
+    if (listsCourses(options)) {
+      scopes.add(ClassroomScopes.CLASSROOM_COURSES_READONLY);
+    }
+    ClassroomClientConfig config = of(options, scopes, null);
     if (!config.isLoopback() && options.getClassroomCredentialsFile() == null
         && options.getClassroomCredentialsSecret() == null) {
       throw new IllegalArgumentException("renewing registrations needs a user's OAuth grant: give "
@@ -118,6 +145,11 @@ public final class ClassroomClientConfig implements Serializable {
     }
     CallThrottle.perMinute(share); // refuses a share too small for one batch, before launch
     return share;
+  }
+
+  /** The OAuth scopes asked for: what the grant must hold. */
+  List<String> scopes() {
+    return scopes;
   }
 
   /** The JVM-wide throttle every client built from this config shares. */

@@ -36,11 +36,31 @@ public final class ActivityGenerator {
   private long registrationsReadAt;
   private String lastCourseWorkId;
 
+  private int withholdPercent;
+  private long withheld;
+
   public ActivityGenerator(ClassroomTestServer server, NotificationChannel channel, long seed) {
     this.school = server.school();
     this.server = server;
     this.channel = channel;
     this.random = new Random(seed);
+  }
+
+  /**
+   * Changes the school as always but withholds {@code percent} of the notifications, as a lapsed
+   * registration or a revoked grant would: drift that only reconciliation finds.
+   */
+  public ActivityGenerator withholding(int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("--simulationDropPercent must be 0 to 100, got " + percent);
+    }
+    this.withholdPercent = percent;
+    return this;
+  }
+
+  /** Notifications withheld so far ({@link #withholding}). */
+  public synchronized long withheld() {
+    return withheld;
   }
 
   /** One step of school life; returns how many notifications it published. */
@@ -95,6 +115,12 @@ public final class ActivityGenerator {
     String registration = registrationFor(collection, ids.get("courseId"));
     if (registration == null) {
       return 0; // no feed covers it: Classroom sends nothing
+    }
+    if (withholdPercent > 0 && random.nextInt(100) < withholdPercent) {
+      synchronized (this) {
+        withheld++;
+      }
+      return 0; // the change happened; Classroom's notification never arrives
     }
     StringBuilder json = new StringBuilder("{\"collection\":\"" + collection
         + "\",\"eventType\":\"" + event + "\",\"resourceId\":{");

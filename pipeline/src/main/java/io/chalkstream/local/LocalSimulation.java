@@ -1,6 +1,11 @@
 package io.chalkstream.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The embedded defaults of {@code ./chalkstream stream}: a synthetic school served by the
@@ -15,24 +20,42 @@ public final class LocalSimulation implements AutoCloseable {
 
   private final ClassroomTestServer server;
   private final NotificationChannel channel;
+  private final ActivityGenerator generator;
   private final Thread activity;
+  private final @Nullable Path schoolFile;
+  private final long generation;
   private volatile boolean stop;
 
   /** How long the activity waits for the run's first renewal pass to register the feeds. */
   private static final long REGISTRATION_WAIT_MILLIS = 120_000;
 
-  private LocalSimulation(int notifications, long paceMillis, boolean awaitRegistrations)
-      throws IOException {
-    server = ClassroomTestServer.start(
-        School.synthetic(SEED, COURSES, STUDENTS_PER_COURSE, COURSE_WORK_PER_COURSE));
+  /**
+   * What to simulate: about {@code notifications} messages, one step every {@code paceMillis};
+   * with {@code awaitRegistrations} the activity waits for the run's first renewal pass. The
+   * school is read from {@code schoolFile} when it exists and saved there on {@link #close()}
+   * (null: a new school each time); {@code dropPercent} of the notifications are withheld.
+   */
+  public record Settings(int notifications, long paceMillis, boolean awaitRegistrations,
+      @Nullable Path schoolFile, int dropPercent) {}
+
+  private LocalSimulation(Settings settings) throws IOException {
+    Map.Entry<School, Long> school = schoolOf(settings.schoolFile());
+    schoolFile = settings.schoolFile();
+    generation = school.getValue();
+    server = ClassroomTestServer.start(school.getKey());
     channel = NotificationChannel.open("local-simulation");
-    ActivityGenerator generator = new ActivityGenerator(server, channel, SEED);
+    // A continued school gets another seed: the same one would draw the same "new" ids again.
+    generator = new ActivityGenerator(server, channel, SEED + generation)
+        .withholding(settings.dropPercent());
+    boolean awaitRegistrations = settings.awaitRegistrations();
+    int notifications = settings.notifications();
+    long paceMillis = settings.paceMillis();
     activity = new Thread(() -> {
       try {
         // Classroom notifies only registered feeds: let the run's renewal register them first.
         long deadline = System.currentTimeMillis() + REGISTRATION_WAIT_MILLIS;
         // A pass registers its feeds one by one: wait until the count has been steady a while.
-        int seen = 0;
+        int seen = -1;
         long steadySince = System.currentTimeMillis();
         while (awaitRegistrations && !stop && System.currentTimeMillis() < deadline) {
           int now = server.school().registrations().size();
@@ -57,16 +80,44 @@ public final class LocalSimulation implements AutoCloseable {
     activity.setDaemon(true);
   }
 
-  /**
-   * Starts the school, the server and the activity: about {@code notifications} messages. With
-   * {@code awaitRegistrations} the activity begins once the run has registered feeds (bounded),
-   * and notifications carry the id of the feed that covers them.
-   */
-  public static LocalSimulation start(int notifications, long paceMillis,
-      boolean awaitRegistrations) throws IOException {
-    LocalSimulation simulation = new LocalSimulation(notifications, paceMillis, awaitRegistrations);
+  /** The saved school of {@code file} and its generation; a new synthetic one when absent. */
+  private static Map.Entry<School, Long> schoolOf(@Nullable Path file) throws IOException {
+    if (file != null && Files.exists(file)) {
+      return School.load(file, Clock.systemUTC());
+    }
+    return Map.entry(School.synthetic(SEED, COURSES, STUDENTS_PER_COURSE, COURSE_WORK_PER_COURSE),
+        0L);
+  }
+
+  /** Starts the school, the server and the activity. */
+  public static LocalSimulation start(Settings settings) throws IOException {
+    LocalSimulation simulation = new LocalSimulation(settings);
     simulation.activity.start();
     return simulation;
+  }
+
+  /** As {@link #start(Settings)} with a new school and every notification sent. */
+  public static LocalSimulation start(int notifications, long paceMillis,
+      boolean awaitRegistrations) throws IOException {
+    return start(new Settings(notifications, paceMillis, awaitRegistrations, null, 0));
+  }
+
+  /**
+   * The Classroom test server over the school saved in {@code file} (a new synthetic school,
+   * saved there, when absent), for commands that read the simulated school without changing it:
+   * snapshot and reconcile on embedded defaults.
+   */
+  public static ClassroomTestServer serve(Path file) throws IOException {
+    Map.Entry<School, Long> school = schoolOf(file);
+    if (!Files.exists(file)) {
+      school.getKey().save(file, school.getValue());
+    }
+    return ClassroomTestServer.start(school.getKey());
+  }
+
+  /** Notifications withheld on purpose ({@code dropPercent}). */
+  public long withheld() {
+    return generator.withheld();
   }
 
   public String rootUrl() {
@@ -103,10 +154,28 @@ public final class LocalSimulation implements AutoCloseable {
     stop = true;
   }
 
+  /**
+   * Stops the activity and the server; saves the school (as the activity left it) when it has a
+   * file, so the next command continues the same school.
+   */
   @Override
   public void close() {
     stop = true;
-    server.close();
-    channel.close();
+    try {
+      activity.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (schoolFile != null) {
+        server.school().save(schoolFile, generation + 1);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot save the simulated school to " + schoolFile
+          + "; the next run starts a new school", e);
+    } finally {
+      server.close();
+      channel.close();
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.chalkstream.local;
 
 import com.google.api.client.json.GenericJson;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.client.util.Key;
 import com.google.api.services.classroom.model.CloudPubsubTopic;
 import com.google.api.services.classroom.model.Course;
 import com.google.api.services.classroom.model.CourseRosterChangesInfo;
@@ -11,7 +13,11 @@ import com.google.api.services.classroom.model.Registration;
 import com.google.api.services.classroom.model.Student;
 import com.google.api.services.classroom.model.StudentSubmission;
 import com.google.api.services.classroom.model.Teacher;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,6 +273,65 @@ public final class School {
   /** Registrations made so far, in creation order, with their latest expiry. */
   public synchronized List<Registration> registrations() {
     return copies(registrations);
+  }
+
+  // --- saved to a file, so a simulated school outlives one command ---
+
+  /** What {@link #save} writes: the whole school, and the count that names new registrations. */
+  public static final class Saved extends GenericJson {
+    @Key public List<Course> courses = new ArrayList<>();
+    @Key public List<Student> students = new ArrayList<>();
+    @Key public List<Teacher> teachers = new ArrayList<>();
+    @Key public List<CourseWork> courseWork = new ArrayList<>();
+    @Key public List<StudentSubmission> submissions = new ArrayList<>();
+    @Key public List<Registration> registrations = new ArrayList<>();
+    @Key public Long registrationsCreated;
+    /** How many times the school was saved: runs that continue it tell themselves apart by it. */
+    @Key public Long generation;
+  }
+
+  /**
+   * Writes the school to {@code file} as JSON (through a temporary file, so a crash leaves the
+   * previous one), with {@code generation} the number of saves so far.
+   */
+  public synchronized void save(Path file, long generation) throws IOException {
+    Saved saved = new Saved();
+    saved.courses.addAll(courses.values());
+    students.values().forEach(m -> saved.students.addAll(m.values()));
+    teachers.values().forEach(m -> saved.teachers.addAll(m.values()));
+    courseWork.values().forEach(m -> saved.courseWork.addAll(m.values()));
+    submissions.values().forEach(m -> saved.submissions.addAll(m.values()));
+    saved.registrations.addAll(registrations.values());
+    saved.registrationsCreated = registrationsCreated;
+    saved.generation = generation;
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, GsonFactory.getDefaultInstance().toPrettyString(saved),
+        StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A school read back from what {@link #save} wrote, and the generation it was saved at. */
+  public static Map.Entry<School, Long> load(Path file, Clock clock) throws IOException {
+    Saved saved;
+    try {
+      saved = GsonFactory.getDefaultInstance()
+          .fromString(Files.readString(file, StandardCharsets.UTF_8), Saved.class);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("simulated school " + file + " is not a saved school ("
+          + e.getMessage() + "); delete it to start a new one", e);
+    }
+    School school = new School(clock);
+    saved.courses.forEach(school::putCourse);
+    saved.students.forEach(school::putStudent);
+    saved.teachers.forEach(school::putTeacher);
+    saved.courseWork.forEach(school::putCourseWork);
+    saved.submissions.forEach(school::putSubmission);
+    synchronized (school) {
+      saved.registrations.forEach(r -> school.registrations.put(r.getRegistrationId(), r.clone()));
+      school.registrationsCreated =
+          saved.registrationsCreated == null ? 0 : saved.registrationsCreated;
+    }
+    return Map.entry(school, saved.generation == null ? 0L : saved.generation);
   }
 
   // The course a COURSE_* feed is about; null for the domain feed.

@@ -95,19 +95,18 @@ public final class Notification {
    * path share one get call.
    */
   public String resourcePath() {
-    switch (collection) {
-      case STUDENTS:
-        return "courses/" + courseId() + "/students/" + resourceIds.get(1);
-      case TEACHERS:
-        return "courses/" + courseId() + "/teachers/" + resourceIds.get(1);
-      case COURSE_WORK:
-        return "courses/" + courseId() + "/courseWork/" + resourceIds.get(1);
-      case SUBMISSIONS:
-        return "courses/" + courseId() + "/courseWork/" + resourceIds.get(1)
-            + "/studentSubmissions/" + resourceIds.get(2);
-      default:
-        throw new IllegalStateException(collection.name());
-    }
+    return resourcePath(collection, resourceIds);
+  }
+
+  /** The path of the resource {@code ids} name in {@code collection}, as {@link #resourcePath()}. */
+  public static String resourcePath(NotificationCollection collection, List<String> ids) {
+    String course = "courses/" + ids.get(0);
+    return switch (collection) {
+      case STUDENTS -> course + "/students/" + ids.get(1);
+      case TEACHERS -> course + "/teachers/" + ids.get(1);
+      case COURSE_WORK -> course + "/courseWork/" + ids.get(1);
+      case SUBMISSIONS -> course + "/courseWork/" + ids.get(1) + "/studentSubmissions/" + ids.get(2);
+    };
   }
 
   /**

@@ -70,4 +70,13 @@ public interface ChalkstreamOptions
   Integer getSimulationPaceMillis();
 
   void setSimulationPaceMillis(Integer value);
+
+  @Description(
+      "Embedded runs: percent of the simulated school's notifications withheld, its changes made "
+          + "all the same (as a lapsed registration or a revoked grant would do), so that "
+          + "./chalkstream reconcile has drift to find.")
+  @Default.Integer(0)
+  Integer getSimulationDropPercent();
+
+  void setSimulationDropPercent(Integer value);
 }

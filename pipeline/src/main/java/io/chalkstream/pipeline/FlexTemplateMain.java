@@ -36,6 +36,7 @@ public final class FlexTemplateMain {
       "stopAfterIdleSeconds", "a Dataflow job runs until it is drained or cancelled",
       "simulationMessages", "the simulated school drives embedded local runs only",
       "simulationPaceMillis", "the simulated school drives embedded local runs only",
+      "simulationDropPercent", "the simulated school drives embedded local runs only",
       "classroomCredentialsFile", "workers cannot read a file of the launching machine; store "
           + "the grant in Secret Manager and give classroomCredentialsSecret",
       "piiKeyFile", "workers cannot read a file of the launching machine; store the HMAC key in "

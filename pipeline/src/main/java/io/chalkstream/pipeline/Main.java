@@ -3,8 +3,10 @@ package io.chalkstream.pipeline;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.options.PipelineOptions;
 
-/** Entry point of the jar: {@code stream}, {@code renew}, {@code query}. */
+/** Entry point of the jar: the commands of {@link #usage}. */
 public final class Main {
   private Main() {}
 
@@ -26,31 +28,29 @@ public final class Main {
     try {
       switch (command) {
         case "stream":
-          if (Arrays.asList(rest).contains("--help")) {
-            OptionsHelp.print(out, "usage: ./chalkstream stream [--name=value ...]\n\n"
-                    + "Runs the streaming pipeline. With no --subscription it runs on embedded "
-                    + "defaults:\na simulated school, an in-process notification source and the "
-                    + "DuckDB file --duckdbPath.",
-                ChalkstreamOptions.class, StreamCommand.OWN_OPTIONS);
-            return 0;
-          }
-          return StreamCommand.run(rest, out);
+          return helped(rest, out, STREAM_USAGE, ChalkstreamOptions.class,
+              StreamCommand.OWN_OPTIONS, Set.of()) ? 0 : StreamCommand.run(rest, out);
         case "renew":
-          if (Arrays.asList(rest).contains("--help")) {
-            OptionsHelp.print(out, RenewCommand.USAGE, ChalkstreamOptions.class,
-                RenewCommand.OPTIONS, java.util.Set.of("duckdbPath"));
-            return 0;
-          }
-          return RenewCommand.run(rest, out, err);
+          return helped(rest, out, RenewCommand.USAGE, ChalkstreamOptions.class,
+              RenewCommand.OPTIONS, Set.of("duckdbPath")) ? 0 : RenewCommand.run(rest, out, err);
+        case "replay":
+          return helped(rest, out, ReplayCommand.USAGE, ReplayCommand.Options.class,
+              ReplayCommand.OPTIONS, Set.of("duckdbPath", "windowSeconds"))
+              ? 0 : ReplayCommand.run(rest, out);
+        case "snapshot":
+          return helped(rest, out, SnapshotCommand.USAGE, ChalkstreamOptions.class,
+              SnapshotCommand.OPTIONS, Set.of("duckdbPath", "courses"))
+              ? 0 : SnapshotCommand.run(rest, out);
+        case "reconcile":
+          return helped(rest, out, ReconcileCommand.USAGE, ReconcileCommand.Options.class,
+              ReconcileCommand.OPTIONS, Set.of("duckdbPath", "courses"))
+              ? 0 : ReconcileCommand.run(rest, out);
         case "query":
           return query(rest, out, err);
         case "bench":
-          if (Arrays.asList(rest).contains("--help")) {
-            OptionsHelp.print(out, BENCH_USAGE, io.chalkstream.bench.BenchOptions.class,
-                List.of(io.chalkstream.bench.BenchOptions.class));
-            return 0;
-          }
-          return io.chalkstream.bench.BenchCommand.run(rest, out);
+          return helped(rest, out, BENCH_USAGE, io.chalkstream.bench.BenchOptions.class,
+              List.of(io.chalkstream.bench.BenchOptions.class), Set.of())
+              ? 0 : io.chalkstream.bench.BenchCommand.run(rest, out);
         default:
           err.println("chalkstream: unknown command '" + command + "'");
           usage(err);
@@ -72,6 +72,20 @@ public final class Main {
       return 1;
     }
   }
+
+  /** Prints a command's options when {@code --help} is among its arguments; says whether it did. */
+  private static boolean helped(String[] args, PrintStream out, String usage,
+      Class<? extends PipelineOptions> options, List<Class<?>> ours, Set<String> alsoNamed) {
+    if (!Arrays.asList(args).contains("--help")) {
+      return false;
+    }
+    OptionsHelp.print(out, usage, options, ours, alsoNamed);
+    return true;
+  }
+
+  private static final String STREAM_USAGE = "usage: ./chalkstream stream [--name=value ...]\n\n"
+      + "Runs the streaming pipeline. With no --subscription it runs on embedded defaults:\na "
+      + "simulated school, an in-process notification source and the DuckDB file --duckdbPath.";
 
   /** {@code query [--duckdbPath=FILE] [SQL | view]}: the SQL may come in several words. */
   private static int query(String[] args, PrintStream out, PrintStream err) {
@@ -122,10 +136,13 @@ public final class Main {
     out.println("usage: ./chalkstream <command> [--name=value ...]");
     out.println();
     out.println("commands:");
-    out.println("  stream   run the pipeline (embedded simulated school by default)");
-    out.println("  renew    one pass of registration renewal (for cron or Cloud Scheduler)");
-    out.println("  query    run SQL or a named view on the local DuckDB file");
-    out.println("  bench    measure throughput and quota use against a naive enricher");
+    out.println("  stream    run the pipeline (embedded simulated school by default)");
+    out.println("  renew     one pass of registration renewal (for cron or Cloud Scheduler)");
+    out.println("  replay    send unresolved dead letters through the pipeline again, cause fixed");
+    out.println("  snapshot  write the current state of the courses as SNAPSHOT change rows");
+    out.println("  reconcile compare a fresh snapshot with the history; --repair fills the gaps");
+    out.println("  query     run SQL or a named view on the local DuckDB file");
+    out.println("  bench     measure throughput and quota use against a naive enricher");
     out.println();
     out.println("./chalkstream <command> --help lists the options of a command.");
   }

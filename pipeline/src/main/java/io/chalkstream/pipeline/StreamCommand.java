@@ -57,7 +57,7 @@ final class StreamCommand {
 
   private StreamCommand() {}
 
-  private static boolean given(String[] args, String option) {
+  static boolean given(String[] args, String option) {
     return Arrays.stream(args).anyMatch(a -> a.equals("--" + option)
         || a.startsWith("--" + option + "="));
   }
@@ -111,8 +111,10 @@ final class StreamCommand {
     LocalSimulation simulation = null;
     try {
       if (embedded) {
-        simulation = LocalSimulation.start(options.getSimulationMessages(),
-            options.getSimulationPaceMillis(), renew);
+        simulation = LocalSimulation.start(new LocalSimulation.Settings(
+            options.getSimulationMessages(), options.getSimulationPaceMillis(), renew,
+            sink instanceof DuckDbSink ? schoolFile(options) : null,
+            options.getSimulationDropPercent()));
         options.setClassroomRootUrl(simulation.rootUrl());
       } else if (local) {
         requireReachable("--classroomRootUrl", options.getClassroomRootUrl());
@@ -235,6 +237,14 @@ final class StreamCommand {
     if (options.getBigQueryDataset() == null) {
       DuckDbSink.closeAll();
     }
+  }
+
+  /**
+   * Where the embedded school is kept between commands: beside the DuckDB file, so that stream,
+   * snapshot and reconcile on embedded defaults all see the same simulated Classroom.
+   */
+  static java.nio.file.Path schoolFile(ChalkstreamOptions options) {
+    return java.nio.file.Path.of(options.getDuckdbPath() + ".school.json");
   }
 
   /** Fail before starting when an endpoint is plainly unreachable. */

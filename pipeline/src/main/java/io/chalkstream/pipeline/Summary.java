@@ -16,6 +16,10 @@ final class Summary {
     out.println();
     out.println("Done. " + read + " messages read"
         + (simulation == null ? "" : " of " + simulation.published() + " published") + ".");
+    if (simulation != null && simulation.withheld() > 0) {
+      out.println("  withheld:      " + simulation.withheld() + " notifications, on purpose "
+          + "(--simulationDropPercent): ./chalkstream reconcile finds what they changed");
+    }
     long roster = c.getOrDefault("rows_written_roster_changes", 0L);
     long coursework = c.getOrDefault("rows_written_coursework_changes", 0L);
     long submissions = c.getOrDefault("rows_written_submission_changes", 0L);

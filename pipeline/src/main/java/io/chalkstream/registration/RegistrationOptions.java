@@ -30,9 +30,9 @@ public interface RegistrationOptions extends ClassroomOptions {
   void setCourseFeeds(String value);
 
   @Description(
-      "Courses whose feeds are registered: ALL (every ACTIVE course, listed again on every pass, "
-          + "so new courses get feeds and archived ones stop being renewed) or comma-separated "
-          + "course ids.")
+      "Courses whose feeds are registered, and that snapshot and reconcile read: ALL (every "
+          + "ACTIVE course, listed again on every pass, so new courses get feeds and archived ones "
+          + "stop being renewed) or comma-separated course ids.")
   @Default.String("ALL")
   String getCourses();
 

@@ -1,6 +1,11 @@
 package io.chalkstream.sink;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.services.bigquery.model.TableFieldSchema;
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.Stage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +33,7 @@ import org.joda.time.ReadableInstant;
  * across the runner's threads. Files stay open until {@link #closeAll()}.
  */
 final class DuckDbFile {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Map<Path, DuckDbFile> OPEN = new HashMap<>();
 
   private final Path path;
@@ -84,12 +90,15 @@ final class DuckDbFile {
   }
 
   /**
-   * Inserts {@code rows} of {@code table} in one transaction, ignoring rows whose key is already
-   * there (Pub/Sub redelivers). Returns how many rows were new.
+   * Inserts {@code rows} of {@code table} in one transaction, leaving out rows whose key
+   * ({@link #keyOf}) is already there or repeated in {@code rows} (Pub/Sub redelivers, bundles
+   * retry). Returns how many rows were new.
    *
    * <p>Rows go through DuckDB's appender into a connection-local staging table, then one
-   * {@code INSERT OR IGNORE ... SELECT} moves them: about a hundred times faster than a JDBC
-   * batch of single-row inserts, which DuckDB runs one statement at a time.
+   * {@code INSERT ... SELECT} moves the new ones: about a hundred times faster than a JDBC batch
+   * of single-row inserts, which DuckDB runs one statement at a time. The key is checked by an
+   * anti-join, not a constraint, because it holds a nullable column ({@code replayed_at}) that a
+   * primary key cannot; writes are serialized, so nothing races it.
    */
   synchronized long insert(Table table, List<Row> rows) throws SQLException {
     List<TableFieldSchema> fields = table.tableSchema().getFields();
@@ -108,9 +117,7 @@ final class DuckDbFile {
           appender.endRow();
         }
       }
-      String insert = keyOf(table) == null ? "INSERT INTO main." : "INSERT OR IGNORE INTO main.";
-      long inserted = s.executeUpdate(insert + quote(table.tableName())
-          + " SELECT * FROM " + quote(staging));
+      long inserted = s.executeUpdate(insertNew(table, staging));
       s.execute("DELETE FROM " + quote(staging));
       connection.commit();
       return inserted;
@@ -120,6 +127,31 @@ final class DuckDbFile {
     } finally {
       connection.setAutoCommit(true);
     }
+  }
+
+  /**
+   * The INSERT of the staged rows whose key is new. {@code message_id} compares with {@code =},
+   * so a row without one (unparseable input) is always new; the other key columns compare null
+   * as equal to null.
+   */
+  private static String insertNew(Table table, String staging) {
+    String target = "main." + quote(table.tableName());
+    List<String> key = keyOf(table);
+    if (key.isEmpty()) {
+      return "INSERT INTO " + target + " SELECT * FROM " + quote(staging);
+    }
+    List<String> same = new ArrayList<>();
+    List<String> partition = new ArrayList<>();
+    for (String column : key) {
+      String c = quote(column);
+      same.add("x." + c + (column.equals("message_id") ? " = " : " IS NOT DISTINCT FROM ")
+          + "s." + c);
+      partition.add("s." + c);
+    }
+    return "INSERT INTO " + target + " SELECT * FROM " + quote(staging) + " s"
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + target + " x WHERE " + String.join(" AND ", same)
+        + ") QUALIFY s.message_id IS NULL OR row_number() OVER (PARTITION BY "
+        + String.join(", ", partition) + ") = 1";
   }
 
   /** The ids of the OK rows of {@code registrations}. */
@@ -133,6 +165,77 @@ final class DuckDbFile {
       }
     }
     return ids;
+  }
+
+  /**
+   * The dead letters of {@code stage} that failed in {@code [fromMillis, toMillis)} and are not
+   * resolved yet, one per message id (the latest), oldest publish time first. A message is
+   * resolved once a change row got past the stage: any change row for PARSE and FILTER, a change
+   * row that is not FAILED for ENRICH. Rows without a message id or payload cannot be replayed
+   * and are left out.
+   */
+  synchronized List<DeadLetter> unresolvedDeadLetters(Stage stage, long fromMillis, long toMillis)
+      throws SQLException {
+    String resolved = stage == Stage.ENRICH ? " AND c.enrichment_status <> 'FAILED'" : "";
+    StringBuilder sql = new StringBuilder("SELECT d.failed_at, d.error, d.message_id, "
+        + "d.publish_time, d.attributes_json, d.payload_bytes FROM dead_letters d "
+        + "WHERE d.stage = ? AND d.failed_at >= make_timestamp(?) "
+        + "AND d.failed_at < make_timestamp(?) AND d.message_id IS NOT NULL "
+        + "AND d.payload_bytes IS NOT NULL");
+    for (Table t : List.of(Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES,
+        Table.SUBMISSION_CHANGES)) {
+      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(quote(t.tableName()))
+          .append(" c WHERE c.message_id = d.message_id").append(resolved).append(')');
+    }
+    sql.append(" QUALIFY row_number() OVER (PARTITION BY d.message_id ORDER BY d.failed_at DESC)"
+        + " = 1 ORDER BY d.publish_time, d.message_id");
+    List<DeadLetter> out = new ArrayList<>();
+    try (PreparedStatement q = connection.prepareStatement(sql.toString())) {
+      q.setString(1, stage.name());
+      q.setLong(2, fromMillis * 1000);
+      q.setLong(3, toMillis * 1000);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          long failedAt = millis(r, 1);
+          Long publishTime = r.getObject(4) == null ? null : millis(r, 4);
+          out.add(new DeadLetter(failedAt, stage, r.getString(2), r.getString(3), publishTime,
+              attributes(r.getString(5)), r.getBytes(6)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static long millis(ResultSet r, int column) throws SQLException {
+    return r.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+
+  private static Map<String, String> attributes(@Nullable String json) throws SQLException {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new SQLException("dead_letters.attributes_json is not a JSON object of strings: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The rows of {@code sql}, each a map of column name to value. */
+  synchronized List<Map<String, Object>> query(String sql) throws SQLException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= columns; i++) {
+          row.put(r.getMetaData().getColumnName(i), r.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
   }
 
   private synchronized void checkpointAndClose() throws SQLException {
@@ -179,6 +282,10 @@ final class DuckDbFile {
           s.execute(createTable(table));
         }
         List<String> existing = columns(connection, table);
+        if (isEarlierVersion(table, existing)) {
+          upgrade(connection, table, existing);
+          existing = columns(connection, table);
+        }
         if (!existing.equals(table.columnNames())) {
           throw new IllegalStateException("DuckDB file " + path + ": table " + table.tableName()
               + " has columns " + existing + " but this version writes " + table.columnNames()
@@ -195,26 +302,31 @@ final class DuckDbFile {
   }
 
   private static String createTable(Table table) {
+    return createTable(table, quote(table.tableName()));
+  }
+
+  private static String createTable(Table table, String name) {
     List<String> columns = new ArrayList<>();
     for (TableFieldSchema f : table.tableSchema().getFields()) {
       columns.add(quote(f.getName()) + " " + duckDbType(table, f)
           + ("REQUIRED".equals(f.getMode()) ? " NOT NULL" : ""));
     }
-    String key = keyOf(table);
-    if (key != null) {
-      columns.add(key);
-    }
-    return "CREATE TABLE IF NOT EXISTS " + quote(table.tableName()) + " (\n  "
-        + String.join(",\n  ", columns) + "\n)";
+    return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + String.join(",\n  ", columns)
+        + "\n)";
   }
 
-  /** The constraint that makes writes idempotent; null where every row is new by nature. */
-  private static @Nullable String keyOf(Table table) {
+  /**
+   * The columns that make writes idempotent: one row per message (and stage, for dead letters)
+   * per replay, where {@code replayed_at} is null for the live stream. Empty where every row is
+   * new by nature.
+   */
+  private static List<String> keyOf(Table table) {
     return switch (table) {
-      case ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES -> "PRIMARY KEY (message_id)";
-      // A failure is recorded once per stage; NULL message ids (unparseable input) stay distinct.
-      case DEAD_LETTERS -> "UNIQUE (stage, message_id)";
-      case REGISTRATIONS -> null; // each renewal attempt is a row of its own
+      case ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES ->
+          List.of("message_id", "replayed_at");
+      case DEAD_LETTERS -> List.of("stage", "message_id", "replayed_at");
+      // Each renewal attempt and each difference found is a row of its own.
+      case REGISTRATIONS, RECONCILIATION -> List.of();
     };
   }
 
@@ -237,6 +349,38 @@ final class DuckDbFile {
     return new IllegalStateException("schemas/" + table.tableName() + ".json: column "
         + f.getName() + " (" + f.getMode() + " " + f.getType()
         + ") has no DuckDB mapping in DuckDbFile; add one");
+  }
+
+  /**
+   * Whether {@code existing} are the columns an earlier version wrote: the current ones less some
+   * trailing NULLABLE ones added since (e.g. {@code replayed_at}).
+   */
+  private static boolean isEarlierVersion(Table table, List<String> existing) {
+    List<String> current = table.columnNames();
+    if (existing.size() >= current.size() || !current.subList(0, existing.size()).equals(existing)) {
+      return false;
+    }
+    return table.tableSchema().getFields().subList(existing.size(), current.size()).stream()
+        .allMatch(f -> !"REQUIRED".equals(f.getMode()));
+  }
+
+  /**
+   * Brings a table of an earlier version to this one inside the caller's transaction: rebuilt
+   * rather than altered, because earlier versions kept their key as a constraint (on
+   * {@code message_id}) that DuckDB cannot drop and that would refuse a replayed row.
+   */
+  private static void upgrade(Connection connection, Table table, List<String> existing)
+      throws SQLException {
+    String name = quote(table.tableName());
+    String rebuilt = quote(table.tableName() + "_upgrading");
+    List<String> copied = existing.stream().map(DuckDbFile::quote).toList();
+    try (Statement s = connection.createStatement()) {
+      s.execute(createTable(table, rebuilt));
+      s.execute("INSERT INTO " + rebuilt + " (" + String.join(", ", copied) + ") SELECT "
+          + String.join(", ", copied) + " FROM " + name);
+      s.execute("DROP TABLE " + name);
+      s.execute("ALTER TABLE " + rebuilt + " RENAME TO " + name);
+    }
   }
 
   /** Rolls back after {@code cause}; a failed rollback is attached to it rather than hiding it. */

@@ -1,5 +1,7 @@
 package io.chalkstream.sink;
 
+import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,9 +26,9 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Writes {@link TableRows} into one local DuckDB file, for local runs. Tables are created from
- * {@code schemas/} when absent and appended to otherwise. Writes are idempotent by message id
- * (change tables: primary key; {@code dead_letters}: unique per stage and message id), so Pub/Sub
- * redeliveries and retried bundles add nothing. A bundle is acknowledged only once its rows are
+ * {@code schemas/} when absent and appended to otherwise. Writes are idempotent: one row per
+ * message id (and stage, for {@code dead_letters}) per replay, so Pub/Sub redeliveries and retried
+ * bundles add nothing. A bundle is acknowledged only once its rows are
  * committed. Call {@link #closeAll()} when the pipeline ends.
  */
 public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
@@ -63,12 +65,23 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
    * read, and therefore before any is acknowledged.
    */
   public void openNow() {
+    openForWriting(path);
+  }
+
+  /** The shared file at {@code path}, open for writing; refused with what to do otherwise. */
+  private static DuckDbFile openForWriting(String path) {
     Path file = Path.of(path).toAbsolutePath().normalize();
     try {
-      DuckDbFile.open(file);
+      return DuckDbFile.open(file);
     } catch (SQLException e) {
       throw new IllegalArgumentException(DuckDbFile.cannotWrite(file, e).getMessage(), e);
     }
+  }
+
+  /** {@code e}, from reading the file at {@code path}, as an error a person can read. */
+  private static IllegalStateException cannotRead(String path, String what, SQLException e) {
+    return new IllegalStateException("cannot read " + what + " of DuckDB file "
+        + Path.of(path).toAbsolutePath().normalize() + ": " + e.getMessage(), e);
   }
 
   /**
@@ -77,14 +90,41 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
    * creating it and its tables when absent.
    */
   public static Set<String> knownRegistrations(String path) {
-    Path file = Path.of(path).toAbsolutePath().normalize();
     try {
-      return DuckDbFile.open(file).okRegistrationIds();
+      return openForWriting(path).okRegistrationIds();
     } catch (SQLException e) {
-      throw new IllegalArgumentException(DuckDbFile.cannotWrite(file, e).getMessage(), e);
+      throw cannotRead(path, "registrations", e);
     }
   }
 
+
+  /**
+   * What {@code ./chalkstream replay} sends again: the dead letters of {@code stage} in the file
+   * at {@code path} that failed in {@code [fromMillis, toMillis)} and are not resolved yet, one
+   * per message. Opens the file for writing (the replay writes its rows there next).
+   */
+  public static List<DeadLetter> unresolvedDeadLetters(String path, Stage stage, long fromMillis,
+      long toMillis) {
+    DuckDbFile open = openForWriting(path);
+    try {
+      return open.unresolvedDeadLetters(stage, fromMillis, toMillis);
+    } catch (SQLException e) {
+      throw cannotRead(path, "dead_letters", e);
+    }
+  }
+
+  /**
+   * The rows of {@code sql} (e.g. a view's SELECT) on the file at {@code path}, opened for writing
+   * as the run that reads them writes there next.
+   */
+  public static List<java.util.Map<String, Object>> query(String path, String sql) {
+    DuckDbFile open = openForWriting(path);
+    try {
+      return open.query(sql);
+    } catch (SQLException e) {
+      throw cannotRead(path, "a query", e);
+    }
+  }
 
   /** The errors of FAILED {@code registrations} rows attempted at or after {@code sinceMillis}. */
   public static List<String> registrationErrorsSince(String path, long sinceMillis)

@@ -20,7 +20,8 @@ public enum Table {
   COURSEWORK_CHANGES("coursework_changes", "publish_time"),
   SUBMISSION_CHANGES("submission_changes", "publish_time"),
   DEAD_LETTERS("dead_letters", "failed_at"),
-  REGISTRATIONS("registrations", "attempted_at");
+  REGISTRATIONS("registrations", "attempted_at"),
+  RECONCILIATION("reconciliation", "checked_at");
 
   private final String tableName;
   private final String partitionField;

@@ -90,6 +90,40 @@ public final class TableRows {
     }
   }
 
+  /**
+   * Marks every row that has a {@code replayed_at} column with {@code replayedAt}: the rows of
+   * one {@code ./chalkstream replay}, told apart from the live stream's and keyed apart from the
+   * failed attempt they follow.
+   */
+  public static final class MarkReplayed extends PTransform<PCollectionTuple, PCollectionTuple> {
+    static final String COLUMN = "replayed_at";
+    private final Instant replayedAt;
+
+    public MarkReplayed(Instant replayedAt) {
+      this.replayedAt = replayedAt;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollectionTuple rows) {
+      PCollectionTuple out = PCollectionTuple.empty(rows.getPipeline());
+      for (Table t : Table.values()) {
+        if (!rows.has(tag(t))) {
+          continue;
+        }
+        PCollection<Row> tableRows = rows.get(tag(t));
+        if (t.beamSchema().hasField(COLUMN)) {
+          Instant at = replayedAt;
+          tableRows = tableRows
+              .apply("Mark " + t.tableName(), MapElements.into(TypeDescriptors.rows())
+                  .via((Row row) -> Row.fromRow(row).withFieldValue(COLUMN, at).build()))
+              .setCoder(SchemaCoder.of(t.beamSchema()));
+        }
+        out = out.and(tag(t), tableRows);
+      }
+      return out;
+    }
+  }
+
   /** Turns dead letters into {@code dead_letters} rows. */
   public static final class FromDeadLetters extends PTransform<PCollection<DeadLetter>, PCollection<Row>> {
     @Override

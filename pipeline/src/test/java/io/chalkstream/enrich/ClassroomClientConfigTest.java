@@ -179,4 +179,30 @@ public class ClassroomClientConfigTest {
         + "\"token_uri\":\"" + server.tokenUri() + "\"}");
     return file;
   }
+
+  @Test
+  public void eachUseAsksForTheReadOnlyScopesItNeedsAndNoMore() {
+    String auth = "https://www.googleapis.com/auth/classroom.";
+    ClassroomOptions options = options();
+    options.as(io.chalkstream.privacy.PrivacyOptions.class)
+        .setPiiMode(io.chalkstream.privacy.PiiMode.KEEP);
+    assertEquals(List.of(auth + "rosters.readonly", auth + "coursework.students.readonly",
+        auth + "profile.emails"), ClassroomClientConfig.forGets(options).scopes());
+    assertEquals(List.of(auth + "rosters.readonly", auth + "coursework.students.readonly",
+        auth + "profile.emails", auth + "courses.readonly"),
+        ClassroomClientConfig.forSnapshots(options).scopes());
+    assertEquals(List.of(auth + "push-notifications", auth + "rosters.readonly",
+        auth + "coursework.students.readonly", auth + "courses.readonly"),
+        ClassroomClientConfig.forRegistrations(options).scopes());
+
+    // Emails are not read when they are not kept; courses are not listed for given ids.
+    options.as(io.chalkstream.privacy.PrivacyOptions.class)
+        .setPiiMode(io.chalkstream.privacy.PiiMode.HASH);
+    options.as(io.chalkstream.registration.RegistrationOptions.class).setCourses("c1,c2");
+    assertEquals(List.of(auth + "rosters.readonly", auth + "coursework.students.readonly"),
+        ClassroomClientConfig.forSnapshots(options).scopes());
+    assertEquals(List.of(auth + "push-notifications", auth + "rosters.readonly",
+        auth + "coursework.students.readonly"),
+        ClassroomClientConfig.forRegistrations(options).scopes());
+  }
 }

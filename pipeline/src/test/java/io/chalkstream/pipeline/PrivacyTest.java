@@ -70,7 +70,7 @@ public class PrivacyTest {
   private static String everything(String path) throws Exception {
     StringBuilder all = new StringBuilder();
     for (String table : List.of("roster_changes", "coursework_changes", "submission_changes",
-        "dead_letters", "registrations")) {
+        "dead_letters", "registrations", "reconciliation")) {
       for (Map<String, Object> row : DuckDbHistory.rows(path, "SELECT * FROM " + table)) {
         row.values().forEach(v -> all.append(v instanceof byte[] b ? new String(b) : v)
             .append('\n'));
@@ -101,10 +101,20 @@ public class PrivacyTest {
     Files.write(key, bytes);
     Run hash = run("hash", "--piiMode=HASH", "--piiKeyFile=" + key);
     Run drop = run("drop", "--piiMode=DROP");
+    // Snapshot and reconcile of the same school under HASH: hashed ids match on both sides.
+    String hashFile = "--duckdbPath=" + hash.path();
+    Result snapshot = StreamCommandTest.main("snapshot", hashFile, "--piiMode=HASH",
+        "--piiKeyFile=" + key);
+    assertEquals(snapshot.err(), 0, snapshot.exit());
+    Result reconcile = StreamCommandTest.main("reconcile", hashFile, "--piiMode=HASH",
+        "--piiKeyFile=" + key);
+    assertEquals(reconcile.err(), 0, reconcile.exit());
+    assertThat(reconcile.out(), containsString(" 0 difference(s)"));
+    String commands = snapshot.out() + snapshot.err() + reconcile.out() + reconcile.err();
 
     for (Run r : List.of(hash, drop)) {
       String stored = everything(r.path());
-      String said = r.result().out() + r.result().err() + r.log();
+      String said = r.result().out() + r.result().err() + r.log() + commands;
       for (String value : personal) {
         assertTrue(r.path() + " holds " + value, !stored.contains(value));
         assertTrue("the log of " + r.path() + " holds " + value, !said.contains(value));

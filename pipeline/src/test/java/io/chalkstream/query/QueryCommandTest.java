@@ -129,6 +129,7 @@ public class QueryCommandTest {
       assertThat(out, containsString("Tables:\n"
           + "  coursework_changes  6 rows\n"
           + "  dead_letters        0 rows\n"
+          + "  reconciliation      0 rows\n"
           + "  registrations       0 rows\n"
           + "  roster_changes      9 rows\n"
           + "  submission_changes  16 rows\n"));

@@ -117,8 +117,8 @@ public class BigQuerySinkTest {
             1_700_000_000_000L, Map.of("registrationId", "r"), new byte[] {(byte) 0xff, 'x'})));
 
     for (Table t : Table.values()) {
-      if (t == Table.REGISTRATIONS) {
-        continue;
+      if (t == Table.REGISTRATIONS || t == Table.RECONCILIATION) {
+        continue; // rows of their own commands: the tests below
       }
       com.google.api.services.bigquery.model.Table created = datasets.getTable(
           new TableReference().setProjectId("proj-1").setDatasetId(dataset)
@@ -228,6 +228,37 @@ public class BigQuerySinkTest {
         new com.google.api.services.bigquery.model.TableReference().setProjectId("proj-1")
             .setDatasetId(dataset).setTableId("registrations"));
     assertEquals("attempted_at", table.getTimePartitioning().getField());
+    assertEquals(List.of("course_id"), table.getClustering().getFields());
+  }
+
+  @Test
+  public void reconciliationRowsLandInTheirPartitionedTable() throws Exception {
+    org.apache.beam.sdk.values.Row difference = org.apache.beam.sdk.values.Row
+        .withSchema(Table.RECONCILIATION.beamSchema())
+        .withFieldValue("checked_at", new org.joda.time.Instant(1_700_000_000_000L))
+        .withFieldValue("course_id", "c1")
+        .withFieldValue("collection", "courses.courseWork")
+        .withFieldValue("course_work_id", "w1")
+        .withFieldValue("kind", "STATE_DIFFERS")
+        .withFieldValue("history_value", "state=PUBLISHED; title=Essay")
+        .withFieldValue("classroom_value", "state=PUBLISHED; title=Essay (final)")
+        .withFieldValue("repaired", false)
+        .build();
+    PCollectionTuple.of(TableRows.tag(Table.RECONCILIATION), p.apply(Create.of(difference)
+            .withRowSchema(Table.RECONCILIATION.beamSchema())))
+        .apply(sink());
+    p.run().waitUntilFinish();
+
+    List<TableRow> rows = rows(Table.RECONCILIATION);
+    assertEquals(1, rows.size());
+    assertEquals("STATE_DIFFERS", rows.get(0).get("kind"));
+    assertEquals("state=PUBLISHED; title=Essay (final)", rows.get(0).get("classroom_value"));
+    com.google.api.services.bigquery.model.Table table = datasets.getTable(
+        new com.google.api.services.bigquery.model.TableReference().setProjectId("proj-1")
+            .setDatasetId(dataset).setTableId("reconciliation"));
+    assertEquals(Table.RECONCILIATION.columnNames(), table.getSchema().getFields().stream()
+        .map(f -> f.getName()).toList());
+    assertEquals("checked_at", table.getTimePartitioning().getField());
     assertEquals(List.of("course_id"), table.getClustering().getFields());
   }
 

@@ -265,12 +265,15 @@ public class SetupScriptTest {
       Result r = Scripts.run("setup.sh", Cloud.FORBIDDEN, args.toArray(new String[0]));
       assertEquals(r.err(), 0, r.exit());
       for (String table : List.of("roster_changes", "coursework_changes", "submission_changes",
-          "dead_letters", "registrations")) {
+          "dead_letters", "registrations", "reconciliation")) {
         String ref = PROJECT + ":" + DATASET + "." + table;
         assertThat(r.out(), containsString("--time_partitioning_expiration=" + c[1] + " " + ref
             + "\n"));
         assertThat(r.out(), containsString("\nbq update --time_partitioning_expiration=" + c[1]
             + " " + ref + "\n"));
+        // An existing table gains the columns added since (bq update adds NULLABLE ones).
+        assertThat(r.out(), containsString("\nbq update --schema="
+            + Repo.root().resolve("schemas/" + table + ".json") + " " + ref + "\n"));
       }
     }
     Result bad = Scripts.run("setup.sh", Cloud.FORBIDDEN, "--dry-run", "--retention-days=0",
