@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -50,8 +49,6 @@ final class StreamCommand {
   /** Embedded runs use short windows so results show within seconds. */
   static final int EMBEDDED_WINDOW_SECONDS = 5;
 
-  /** With nothing read yet, an idle stop waits at least this long for the reader to start. */
-  static final long STARTUP_GRACE_MILLIS = 15_000;
   /** The topic the embedded run registers its simulated feeds to. */
   static final String EMBEDDED_TOPIC = "projects/chalkstream-local/topics/classroom-notifications";
 
@@ -193,8 +190,7 @@ final class StreamCommand {
       }
     });
     long idleMillis = options.getStopAfterIdleSeconds() * 1000L;
-    AtomicReference<Map<String, Long>> lastCounters = new AtomicReference<>(Map.of());
-    long[] lastMoved = {System.currentTimeMillis()};
+    IdleStop idleStop = new IdleStop(idleMillis, System::currentTimeMillis);
     try {
       Map<String, Long> last = run.await(() -> {
         Map<String, Long> counters = run.counters();
@@ -206,19 +202,7 @@ final class StreamCommand {
           // The embedded channel is the only copy of its messages: read them all first.
           return simulation == null || simulation.drainedBy(read);
         }
-        if (idleMillis <= 0) {
-          return false;
-        }
-        // Idle means nothing moved: no message read, no row written, no call made. On a busy
-        // machine the reader can stall for seconds while the writers hold the cores, with
-        // messages still waiting in the subscription; "no message read" alone stopped too soon.
-        long now = System.currentTimeMillis();
-        if (!counters.equals(lastCounters.getAndSet(counters))) {
-          lastMoved[0] = now;
-        }
-        // Before the first message the reader may still be starting: give it a grace period.
-        long limit = read == 0 ? Math.max(idleMillis, STARTUP_GRACE_MILLIS) : idleMillis;
-        return now - lastMoved[0] >= limit;
+        return idleMillis > 0 && idleStop.idle(counters);
       }, Math.max(60_000L, 3L * options.getWindowSeconds() * 1000));
       closeSink(options);
       Summary.print(out, last, options, simulation);
