@@ -42,8 +42,7 @@ final class CountingSink extends PTransform<PCollectionTuple, PDone> {
 
     CountFn(String runId, Table table) {
       this.runId = runId;
-      this.change = table != Table.DEAD_LETTERS && table != Table.REGISTRATIONS
-          && table != Table.RECONCILIATION;
+      this.change = Table.CHANGE_TABLES.contains(table);
       this.written = Metrics.counter("chalkstream", "rows_written_" + table.tableName());
     }
 

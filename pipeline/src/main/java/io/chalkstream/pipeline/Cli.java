@@ -2,12 +2,30 @@ package io.chalkstream.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** Turns command-line arguments into options, with one-line errors a person can act on. */
 final class Cli {
   private Cli() {}
+
+  /** Whether the pipeline runs on this machine: the DirectRunner, Beam's default. */
+  static boolean isLocal(PipelineOptions options) {
+    return options.getRunner() == null || options.getRunner() == DirectRunner.class;
+  }
+
+  /** For runs where nothing talks to Google Cloud: Beam must not look up default credentials. */
+  static void withoutGoogleCredentials(PipelineOptions options) {
+    options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+  }
+
+  /** {@code at} as a SQL TIMESTAMP literal, for the queries the commands suggest. */
+  static String sqlTimestamp(org.joda.time.Instant at) {
+    return "TIMESTAMP '" + at.toString().replace('T', ' ').replace("Z", "") + "'";
+  }
 
   /** A mistake in how the command was called: exit code 2, no stack trace. */
   static final class UsageError extends RuntimeException {

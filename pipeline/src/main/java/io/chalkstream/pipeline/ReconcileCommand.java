@@ -106,8 +106,7 @@ final class ReconcileCommand {
           + "/...): the comparison left them out; run reconcile again once they can be read.");
     }
     if (found > 0) {
-      String checked = "checked_at = TIMESTAMP '" + at.toString().replace('T', ' ')
-          .replace("Z", "") + "'";
+      String checked = "checked_at = " + Cli.sqlTimestamp(at);
       out.println("  ./chalkstream query --duckdbPath=" + options.getDuckdbPath()
           + " \"SELECT kind, collection, course_id, history_value, classroom_value FROM "
           + "reconciliation WHERE " + checked + "\"");

@@ -11,12 +11,9 @@ import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.InstantCoder;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -45,7 +42,7 @@ final class RenewCommand {
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     ChalkstreamOptions options = Cli.parse(args, ChalkstreamOptions.class, "renew");
-    if (options.getRunner() != null && options.getRunner() != DirectRunner.class) {
+    if (!Cli.isLocal(options)) {
       throw new IllegalArgumentException("renew runs on this machine (--runner is not for it); "
           + "on Dataflow, --renewRegistrations=true renews inside the streaming job");
     }
@@ -53,9 +50,9 @@ final class RenewCommand {
     PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
         ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
     options.as(StreamingOptions.class).setStreaming(false);
-    if (options.getBigQueryDataset() == null && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
-      // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
-      options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+    if (options.getBigQueryDataset() == null
+        && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
+      Cli.withoutGoogleCredentials(options);
     }
     Instant started = Instant.now();
     Pipeline pipeline = Pipeline.create(options);

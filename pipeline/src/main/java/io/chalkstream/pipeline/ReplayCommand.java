@@ -12,11 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessageWithAttributesAndMessageIdCoder;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -50,7 +47,7 @@ final class ReplayCommand {
 
   static int run(String[] args, PrintStream out) throws Exception {
     Options options = Cli.parse(args, Options.class, "replay");
-    if (options.getRunner() != null && options.getRunner() != DirectRunner.class) {
+    if (!Cli.isLocal(options)) {
       throw new IllegalArgumentException("replay runs on this machine (--runner is not for it)");
     }
     if (options.getBigQueryDataset() != null) {
@@ -90,8 +87,7 @@ final class ReplayCommand {
       DuckDbSink sink) {
     options.as(StreamingOptions.class).setStreaming(false);
     if (ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
-      // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
-      options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+      Cli.withoutGoogleCredentials(options);
     }
     List<TimestampedValue<PubsubMessage>> messages = new ArrayList<>();
     for (DeadLetter d : letters) {
@@ -124,8 +120,7 @@ final class ReplayCommand {
         + c.getOrDefault("dead_letters_parse", 0L) + ", enrich "
         + c.getOrDefault("dead_letters_enrich", 0L) + ").");
     String db = " --duckdbPath=" + options.getDuckdbPath();
-    String at = "replayed_at = TIMESTAMP '" + started.toString().replace('T', ' ')
-        .replace("Z", "") + "'";
+    String at = "replayed_at = " + Cli.sqlTimestamp(started);
     out.println("Rows of this replay:");
     out.println("  ./chalkstream query" + db + " \"SELECT enrichment_status, count(*) FROM "
         + "roster_changes WHERE " + at + " GROUP BY 1\"");

@@ -14,11 +14,8 @@ import io.chalkstream.snapshot.SnapshotClassroom;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -98,8 +95,7 @@ final class SnapshotCommand {
    */
   static @Nullable ClassroomTestServer simulatedSchoolUnlessReal(String[] args,
       ChalkstreamOptions options, PrintStream out) throws java.io.IOException {
-    boolean local = options.getRunner() == null || options.getRunner() == DirectRunner.class;
-    if (!local && options.getBigQueryDataset() == null) {
+    if (!Cli.isLocal(options) && options.getBigQueryDataset() == null) {
       throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
           + " needs --bigQueryDataset: workers cannot write to a local DuckDB file");
     }
@@ -108,7 +104,7 @@ final class SnapshotCommand {
     if (real) {
       if (options.getBigQueryDataset() == null
           && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
-        options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+        Cli.withoutGoogleCredentials(options);
       }
       return null;
     }
@@ -118,7 +114,7 @@ final class SnapshotCommand {
     if (!StreamCommand.given(args, "maxCallsPerMinute")) {
       options.setMaxCallsPerMinute(0); // the simulator has no quota to protect
     }
-    options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+    Cli.withoutGoogleCredentials(options);
     out.println("Reading the simulated school of " + file + " (no --classroomRootUrl or "
         + "credentials given).");
     return server;
@@ -139,10 +135,9 @@ final class SnapshotCommand {
    */
   static @Nullable Map<String, Long> runToEnd(Pipeline pipeline, ChalkstreamOptions options,
       PrintStream out) {
-    boolean local = options.getRunner() == null || options.getRunner() == DirectRunner.class;
     try {
       PipelineResult result = pipeline.run();
-      if (!local) {
+      if (!Cli.isLocal(options)) {
         out.println("submitted: " + result.getState() + " (see the job in the Dataflow console)");
         return null;
       }

@@ -21,11 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
@@ -91,7 +88,7 @@ final class StreamCommand {
       throw new IllegalArgumentException("--renewEverySeconds must be at least 60, got "
           + options.getRenewEverySeconds() + "; registrations last 7 days, once a day is plenty");
     }
-    boolean local = options.getRunner() == null || options.getRunner() == DirectRunner.class;
+    boolean local = Cli.isLocal(options);
     PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
         ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
     if (!local && options.getBigQueryDataset() == null) {
@@ -119,8 +116,7 @@ final class StreamCommand {
       }
       if (local && options.getBigQueryDataset() == null
           && (embedded || ClassroomClientConfig.isLoopback(options.getPubsubRootUrl()))) {
-        // Nothing here talks to Google Cloud: don't let Beam look up default credentials.
-        options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
+        Cli.withoutGoogleCredentials(options);
       }
       if (sink instanceof DuckDbSink duckDb) {
         // A file this run cannot write stops it before any message is read, so none is

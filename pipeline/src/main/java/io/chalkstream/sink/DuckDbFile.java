@@ -182,8 +182,7 @@ final class DuckDbFile {
         + "WHERE d.stage = ? AND d.failed_at >= make_timestamp(?) "
         + "AND d.failed_at < make_timestamp(?) AND d.message_id IS NOT NULL "
         + "AND d.payload_bytes IS NOT NULL");
-    for (Table t : List.of(Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES,
-        Table.SUBMISSION_CHANGES)) {
+    for (Table t : Table.CHANGE_TABLES) {
       sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(quote(t.tableName()))
           .append(" c WHERE c.message_id = d.message_id").append(resolved).append(')');
     }

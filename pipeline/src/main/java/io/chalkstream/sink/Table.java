@@ -23,6 +23,10 @@ public enum Table {
   REGISTRATIONS("registrations", "attempted_at"),
   RECONCILIATION("reconciliation", "checked_at");
 
+  /** The tables of change history, one per notification collection family. */
+  public static final List<Table> CHANGE_TABLES =
+      List.of(ROSTER_CHANGES, COURSEWORK_CHANGES, SUBMISSION_CHANGES);
+
   private final String tableName;
   private final String partitionField;
   private transient TableSchema tableSchema;

@@ -57,8 +57,7 @@ public final class TableRows {
       PCollectionTuple out = changes.apply("RouteByCollection", ParDo.of(new ToRowFn(pii))
           .withOutputTags(tag(Table.ROSTER_CHANGES),
               TupleTagList.of(tag(Table.COURSEWORK_CHANGES)).and(tag(Table.SUBMISSION_CHANGES))));
-      for (Table t : new Table[] {Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES,
-          Table.SUBMISSION_CHANGES}) {
+      for (Table t : Table.CHANGE_TABLES) {
         out.get(tag(t)).setCoder(SchemaCoder.of(t.beamSchema()));
       }
       return out;

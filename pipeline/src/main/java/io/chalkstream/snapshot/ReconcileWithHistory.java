@@ -45,9 +45,6 @@ import org.joda.time.Instant;
  */
 public final class ReconcileWithHistory
     extends PTransform<PCollectionTuple, PCollectionTuple> {
-  private static final List<Table> CHANGE_TABLES =
-      List.of(Table.ROSTER_CHANGES, Table.COURSEWORK_CHANGES, Table.SUBMISSION_CHANGES);
-
   /**
    * Where the history's current state comes from, read by the workers (not carried in the job
    * graph, which a large history would swamp): e.g. the {@code *_current} views of DuckDB.
@@ -77,7 +74,7 @@ public final class ReconcileWithHistory
         .apply("ReadLists", View.asList());
     PCollectionList<Row> differences = PCollectionList.empty(snapshot.getPipeline());
     PCollectionTuple out = PCollectionTuple.empty(snapshot.getPipeline());
-    for (Table table : CHANGE_TABLES) {
+    for (Table table : Table.CHANGE_TABLES) {
       String name = table.tableName();
       TupleTag<Row> classroomTag = new TupleTag<>("classroom") {};
       TupleTag<Drift> historyTag = new TupleTag<>("history") {};
@@ -174,9 +171,12 @@ public final class ReconcileWithHistory
       if (readLists == null) {
         readLists = new HashSet<>(context.sideInput(read));
       }
-      Map<String, Row> classroom = new HashMap<>();
+      Map<String, Row> classroomRows = new HashMap<>();
+      Map<String, Drift> classroom = new HashMap<>();
       for (Row row : shard.getValue().getAll(classroomTag)) {
-        classroom.put(Drift.of(table, row::getValue).key(), row);
+        Drift d = Drift.of(table, row::getValue);
+        classroomRows.put(d.key(), row);
+        classroom.put(d.key(), d);
       }
       Map<String, Drift> inHistory = new HashMap<>();
       for (Drift d : shard.getValue().getAll(historyTag)) {
@@ -185,13 +185,12 @@ public final class ReconcileWithHistory
       Set<String> keys = new TreeSet<>(classroom.keySet());
       keys.addAll(inHistory.keySet());
       for (String key : keys) {
-        compare(classroom.get(key), inHistory.get(key), context);
+        compare(classroomRows.get(key), classroom.get(key), inHistory.get(key), context);
       }
     }
 
-    private void compare(@Nullable Row classroomRow, @Nullable Drift inHistory,
-        ProcessContext context) {
-      Drift inClassroom = classroomRow == null ? null : Drift.of(table, classroomRow::getValue);
+    private void compare(@Nullable Row classroomRow, @Nullable Drift inClassroom,
+        @Nullable Drift inHistory, ProcessContext context) {
       Drift.Kind kind = Drift.compare(inHistory, inClassroom);
       if (kind == null) {
         return;
