@@ -22,11 +22,6 @@ final class Cli {
     options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
   }
 
-  /** {@code at} as a SQL TIMESTAMP literal, for the queries the commands suggest. */
-  static String sqlTimestamp(org.joda.time.Instant at) {
-    return "TIMESTAMP '" + at.toString().replace('T', ' ').replace("Z", "") + "'";
-  }
-
   /** A mistake in how the command was called: exit code 2, no stack trace. */
   static final class UsageError extends RuntimeException {
     UsageError(String message) {

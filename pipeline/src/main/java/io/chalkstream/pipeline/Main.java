@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Entry point of the jar: the commands of {@link #usage}. */
 public final class Main {
@@ -17,6 +19,15 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, null);
+  }
+
+  /**
+   * {@link #run(String[], PrintStream, PrintStream)} with {@code bigQuery} (Beam's fakes, for
+   * tests) in place of BigQuery for the batch commands that read it.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err,
+      @Nullable BigQueryServices bigQuery) {
     if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
       usage(out);
       return args.length == 0 ? 2 : 0;
@@ -36,15 +47,15 @@ public final class Main {
         case "replay":
           return helped(rest, out, ReplayCommand.USAGE, ReplayCommand.Options.class,
               ReplayCommand.OPTIONS, Set.of("duckdbPath", "windowSeconds"))
-              ? 0 : ReplayCommand.run(rest, out);
+              ? 0 : ReplayCommand.run(rest, out, bigQuery);
         case "snapshot":
           return helped(rest, out, SnapshotCommand.USAGE, ChalkstreamOptions.class,
               SnapshotCommand.OPTIONS, Set.of("duckdbPath", "courses"))
-              ? 0 : SnapshotCommand.run(rest, out);
+              ? 0 : SnapshotCommand.run(rest, out, bigQuery);
         case "reconcile":
           return helped(rest, out, ReconcileCommand.USAGE, ReconcileCommand.Options.class,
               ReconcileCommand.OPTIONS, Set.of("duckdbPath", "courses"))
-              ? 0 : ReconcileCommand.run(rest, out);
+              ? 0 : ReconcileCommand.run(rest, out, bigQuery);
         case "query":
           return query(rest, out, err);
         case "bench":

@@ -3,19 +3,21 @@ package io.chalkstream.pipeline;
 import io.chalkstream.local.ClassroomTestServer;
 import io.chalkstream.privacy.PiiMode;
 import io.chalkstream.query.Views;
-import io.chalkstream.sink.DuckDbSink;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
 import io.chalkstream.snapshot.Drift;
+import io.chalkstream.snapshot.DriftCoder;
 import io.chalkstream.snapshot.ReconcileWithHistory;
 import io.chalkstream.snapshot.SnapshotClassroom;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -29,13 +31,15 @@ import org.joda.time.Instant;
 final class ReconcileCommand {
   static final String USAGE = "usage: ./chalkstream reconcile [--repair] [--courses=ALL|ID,ID] "
       + "[--name=value ...]\n\nCompares a fresh snapshot of Classroom with the history in "
-      + "--duckdbPath (the *_current views),\nwrites each difference to the reconciliation table "
-      + "and, with --repair, the SNAPSHOT rows\nthat make the history whole. With no "
-      + "--classroomRootUrl or credentials it reads the simulated\nschool of ./chalkstream stream.";
+      + "--duckdbPath or --bigQueryDataset\n(the *_current views), writes each difference to the "
+      + "reconciliation table and, with\n--repair, the SNAPSHOT rows that make the history whole. "
+      + "With no --classroomRootUrl or\ncredentials it reads the simulated school of "
+      + "./chalkstream stream.";
 
   /** The option interfaces reconcile uses, for its --help. */
   static final List<Class<?>> OPTIONS = List.of(Options.class,
-      io.chalkstream.enrich.ClassroomOptions.class, io.chalkstream.privacy.PrivacyOptions.class);
+      io.chalkstream.enrich.ClassroomOptions.class, io.chalkstream.privacy.PrivacyOptions.class,
+      io.chalkstream.sink.BigQuerySinkOptions.class);
 
   /** Reconcile's own option, beside the stream's. */
   public interface Options extends ChalkstreamOptions {
@@ -50,17 +54,16 @@ final class ReconcileCommand {
 
   private ReconcileCommand() {}
 
-  static int run(String[] args, PrintStream out) throws Exception {
+  /** Runs the command; {@code bigQuery} (Beam's fakes, for tests) in place of BigQuery. */
+  static int run(String[] args, PrintStream out, @Nullable BigQueryServices bigQuery)
+      throws Exception {
     Options options = Cli.parse(args, Options.class, "reconcile");
-    if (options.getBigQueryDataset() != null) {
-      throw new IllegalArgumentException("reconcile reads the history of a local DuckDB file "
-          + "(--duckdbPath); reading it from BigQuery is not built yet");
-    }
     if (options.getPiiMode() == PiiMode.DROP) {
       throw new IllegalArgumentException("--piiMode=DROP leaves user ids null, so roster "
           + "changes cannot be matched with Classroom; reconcile with HASH or KEEP");
     }
-    if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(options.getDuckdbPath()))) {
+    if (options.getBigQueryDataset() == null
+        && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(options.getDuckdbPath()))) {
       throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "
           + "file, so no history to reconcile; name the file the stream wrote");
     }
@@ -68,30 +71,29 @@ final class ReconcileCommand {
         SnapshotCommand.simulatedSchoolUnlessReal(args, options, out)) {
       Instant at = Instant.now();
       boolean repair = Boolean.TRUE.equals(options.getRepair());
-      var sink = SnapshotCommand.sink(options);
-      ReconcileWithHistory.History history = history(options.getDuckdbPath());
+      Warehouse warehouse = Warehouse.of(options, bigQuery);
       Pipeline pipeline = Pipeline.create(options);
       PCollectionTuple snapshot = pipeline.apply("SnapshotClassroom",
           SnapshotCommand.snapshot(options, at));
       PCollectionTuple rows = SnapshotCommand.rows(snapshot, options);
       PCollectionTuple compared = rows
           .and(SnapshotClassroom.READ, snapshot.get(SnapshotClassroom.READ))
-          .apply("ReconcileWithHistory", new ReconcileWithHistory(history, at, repair));
+          .apply("ReconcileWithHistory", new ReconcileWithHistory(history(warehouse), at, repair));
       compared.and(TableRows.tag(Table.DEAD_LETTERS), rows.get(TableRows.tag(Table.DEAD_LETTERS)))
-          .apply("WriteReconciliation", sink);
+          .apply("WriteReconciliation", warehouse.writer());
       Map<String, Long> c = SnapshotCommand.runToEnd(pipeline, options, out);
-      return report(c, options, at, repair, out);
+      return c == null ? 0 : report(c, warehouse, at, repair, out);
     }
   }
 
-  /** The history's current state: the {@code *_current} views of the DuckDB file at {@code path}. */
-  private static ReconcileWithHistory.History history(String path) {
-    return table -> DuckDbSink.query(path, Views.sql(Drift.currentView(table), "")).stream()
-        .map(row -> Drift.of(table, row)).toList();
+  /** The history's current state: the {@code *_current} views, on DuckDB or BigQuery. */
+  private static ReconcileWithHistory.History history(Warehouse warehouse) {
+    return table -> warehouse.read(Views.template(Drift.currentView(table)),
+        row -> Drift.of(table, row), DriftCoder.of());
   }
 
-  private static int report(Map<String, Long> c, Options options, Instant at, boolean repair,
-      PrintStream out) {
+  private static int report(Map<String, Long> c, Warehouse warehouse, Instant at,
+      boolean repair, PrintStream out) {
     long found = c.getOrDefault("reconciliation_differences", 0L);
     long failed = c.getOrDefault("rows_written_dead_letters", 0L);
     out.println("Reconciled " + c.getOrDefault("snapshot_resources", 0L) + " resources of "
@@ -106,10 +108,8 @@ final class ReconcileCommand {
           + "/...): the comparison left them out; run reconcile again once they can be read.");
     }
     if (found > 0) {
-      String checked = "checked_at = " + Cli.sqlTimestamp(at);
-      out.println("  ./chalkstream query --duckdbPath=" + options.getDuckdbPath()
-          + " \"SELECT kind, collection, course_id, history_value, classroom_value FROM "
-          + "reconciliation WHERE " + checked + "\"");
+      out.println("  " + warehouse.howToQuery("SELECT kind, collection, course_id, history_value, "
+          + "classroom_value FROM reconciliation WHERE checked_at = " + Views.timestamp(at)));
       if (!repair) {
         out.println("Notifications were missed (a lapsed registration or a revoked grant?); "
             + "--repair writes the current state into the history.");

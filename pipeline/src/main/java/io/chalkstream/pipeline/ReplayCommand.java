@@ -1,59 +1,62 @@
 package io.chalkstream.pipeline;
 
 import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.ReplayOptions;
 import io.chalkstream.deadletter.Stage;
 import io.chalkstream.enrich.ClassroomClientConfig;
-import io.chalkstream.sink.DuckDbSink;
+import io.chalkstream.query.UnresolvedDeadLetters;
+import io.chalkstream.query.Views;
 import io.chalkstream.sink.TableRows;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessageWithAttributesAndMessageIdCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
  * {@code ./chalkstream replay}: sends the original messages of unresolved dead letters (a stage and
  * a time range) through the same transforms as the stream again, once their cause is fixed, as a
- * batch pipeline on this machine. Every row it writes carries the replay's start in
+ * batch pipeline. Every row it writes carries the replay's start in
  * {@code replayed_at}. Only unresolved dead letters are read, so a second replay sends only what
- * failed again. Exits 1 when any message failed again.
+ * failed again. Reads and writes the DuckDB file, or BigQuery (also as a Dataflow job). Exits 1
+ * when any message failed again.
  */
 final class ReplayCommand {
   static final String USAGE = "usage: ./chalkstream replay [--stage=ENRICH|PARSE|FILTER] "
       + "[--since=T] [--until=T] [--name=value ...]\n\nSends the original messages of the "
-      + "unresolved dead letters of one stage in --duckdbPath through the\npipeline again, once "
-      + "the cause is fixed; rows it writes carry replayed_at. Give it the\nsame --piiMode and "
-      + "key as the stream that wrote the file.";
+      + "unresolved dead letters of one stage in --duckdbPath\n(or --bigQueryDataset) through the "
+      + "pipeline again, once the cause is fixed; rows it writes\ncarry replayed_at. Give it the "
+      + "same --piiMode and key as the stream that wrote them.";
 
   /** The option interfaces replay uses, for its --help. */
   static final List<Class<?>> OPTIONS = List.of(ReplayOptions.class,
-      io.chalkstream.enrich.ClassroomOptions.class, io.chalkstream.privacy.PrivacyOptions.class);
+      io.chalkstream.enrich.ClassroomOptions.class, io.chalkstream.privacy.PrivacyOptions.class,
+      io.chalkstream.sink.BigQuerySinkOptions.class);
 
   /** Replay's options: the stream's (Classroom, privacy, window) and which dead letters. */
   public interface Options extends ChalkstreamOptions, ReplayOptions {}
 
   private ReplayCommand() {}
 
-  static int run(String[] args, PrintStream out) throws Exception {
+  /** Runs the command; {@code bigQuery} (Beam's fakes, for tests) in place of BigQuery. */
+  static int run(String[] args, PrintStream out, @Nullable BigQueryServices bigQuery)
+      throws Exception {
     Options options = Cli.parse(args, Options.class, "replay");
-    if (!Cli.isLocal(options)) {
-      throw new IllegalArgumentException("replay runs on this machine (--runner is not for it)");
-    }
-    if (options.getBigQueryDataset() != null) {
-      throw new IllegalArgumentException("replay reads the dead letters of a local DuckDB file "
-          + "(--duckdbPath); reading them from BigQuery is not built yet");
-    }
     Stage stage = ReplayOptions.stage(options);
     Instant started = Instant.now();
     long since = ReplayOptions.instant("since", options.getSince(), 0L);
@@ -62,71 +65,84 @@ final class ReplayCommand {
       throw new IllegalArgumentException("--since=" + new Instant(since) + " is not before --until="
           + new Instant(until) + "; nothing could match");
     }
-    if (!Files.isRegularFile(Path.of(options.getDuckdbPath()))) {
+    if (!Cli.isLocal(options) && options.getBigQueryDataset() == null) {
+      throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
+          + " needs --bigQueryDataset: workers cannot read or write a local DuckDB file");
+    }
+    if (options.getBigQueryDataset() == null
+        && !Files.isRegularFile(Path.of(options.getDuckdbPath()))) {
       throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "
           + "file, so no dead letters to replay; name the file the stream wrote");
     }
-    DuckDbSink sink = DuckDbSink.to(options.getDuckdbPath());
-    try {
-      List<DeadLetter> letters =
-          DuckDbSink.unresolvedDeadLetters(options.getDuckdbPath(), stage, since, until);
-      out.println("Replaying " + letters.size() + " unresolved " + stage + " dead letter(s) of "
-          + options.getDuckdbPath() + " that failed from " + new Instant(since) + " to "
-          + new Instant(until) + "; their rows get replayed_at " + started + ".");
-      if (letters.isEmpty()) {
-        return 0;
-      }
-      PipelineResult result = replay(options, letters, started, sink);
-      return report(LocalRun.counters(result), letters.size(), options, started, out);
-    } finally {
-      DuckDbSink.closeAll();
-    }
-  }
-
-  private static PipelineResult replay(Options options, List<DeadLetter> letters, Instant started,
-      DuckDbSink sink) {
     options.as(StreamingOptions.class).setStreaming(false);
-    if (ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
+    if (options.getBigQueryDataset() == null
+        && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
       Cli.withoutGoogleCredentials(options);
     }
-    List<TimestampedValue<PubsubMessage>> messages = new ArrayList<>();
-    for (DeadLetter d : letters) {
-      // The publish time is the element timestamp, as PubsubIO gives it, so rows keep theirs.
-      long publishTime = d.publishTimeMillis() != null ? d.publishTimeMillis() : d.failedAtMillis();
-      messages.add(TimestampedValue.of(
-          new PubsubMessage(d.payload(), d.attributes(), d.messageId()), new Instant(publishTime)));
-    }
+    Warehouse warehouse = Warehouse.of(options, bigQuery);
+    out.println("Replaying the unresolved " + stage + " dead letters of " + warehouse.describe()
+        + " that failed from " + new Instant(since) + " to " + new Instant(until)
+        + "; their rows get replayed_at " + started + ".");
     Pipeline pipeline = Pipeline.create(options);
     pipeline
-        .apply("UnresolvedDeadLetters", Create.timestamped(messages)
-            .withCoder(PubsubMessageWithAttributesAndMessageIdCoder.of()))
+        .apply("UnresolvedDeadLetters", warehouse.read(
+            UnresolvedDeadLetters.sql(stage, new Instant(since), new Instant(until)),
+            UnresolvedDeadLetters.parse(stage), DeadLetterCoder.of()))
+        .apply("OriginalMessages", new OriginalMessages())
         // The dead letters are one per message already; no redelivery to drop.
         .apply("ProcessNotifications",
             ProcessNotifications.from(options).withDedupe(Duration.ZERO))
         .apply("MarkReplayed", new TableRows.MarkReplayed(started))
-        .apply("WriteHistory", sink);
-    PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
-    return result;
+        .apply("WriteHistory", warehouse.writer());
+    Map<String, Long> counters = SnapshotCommand.runToEnd(pipeline, options, out);
+    return counters == null ? 0 : report(counters, warehouse, started, out);
   }
 
-  private static int report(Map<String, Long> c, int replayed, Options options, Instant started,
+  /**
+   * The message each dead letter keeps: its bytes, attributes and id, at its publish time (the
+   * element timestamp PubsubIO gives), so its rows keep theirs and window as they did.
+   */
+  static final class OriginalMessages
+      extends PTransform<PCollection<DeadLetter>, PCollection<PubsubMessage>> {
+    @Override
+    public PCollection<PubsubMessage> expand(PCollection<DeadLetter> letters) {
+      return letters.apply("AtPublishTime", ParDo.of(new AtPublishTimeFn()))
+          .setCoder(PubsubMessageWithAttributesAndMessageIdCoder.of());
+    }
+  }
+
+  /** Read rows carry the earliest timestamp, so moving each to its publish time is forward. */
+  static final class AtPublishTimeFn extends DoFn<DeadLetter, PubsubMessage> {
+    private final Counter replayed = Metrics.counter("chalkstream", "replay_messages");
+
+    @ProcessElement
+    public void process(@Element DeadLetter d, OutputReceiver<PubsubMessage> out) {
+      replayed.inc();
+      long at = d.publishTimeMillis() != null ? d.publishTimeMillis() : d.failedAtMillis();
+      out.outputWithTimestamp(new PubsubMessage(d.payload(), d.attributes(), d.messageId()),
+          new Instant(at));
+    }
+  }
+
+  private static int report(Map<String, Long> c, Warehouse warehouse, Instant started,
       PrintStream out) {
     long failedAgain = c.getOrDefault("rows_written_dead_letters", 0L);
-    out.println("Replayed " + replayed + " message(s): OK " + c.getOrDefault("rows_ok", 0L)
-        + ", NOT_FOUND " + c.getOrDefault("rows_not_found", 0L) + ", PERMISSION_DENIED "
-        + c.getOrDefault("rows_permission_denied", 0L) + ", SKIPPED "
+    out.println("Replayed " + c.getOrDefault("replay_messages", 0L) + " message(s): OK "
+        + c.getOrDefault("rows_ok", 0L) + ", NOT_FOUND " + c.getOrDefault("rows_not_found", 0L)
+        + ", PERMISSION_DENIED " + c.getOrDefault("rows_permission_denied", 0L) + ", SKIPPED "
         + c.getOrDefault("rows_skipped", 0L) + "; failed again: " + failedAgain + " (parse "
         + c.getOrDefault("dead_letters_parse", 0L) + ", enrich "
         + c.getOrDefault("dead_letters_enrich", 0L) + ").");
-    String db = " --duckdbPath=" + options.getDuckdbPath();
-    String at = "replayed_at = " + Cli.sqlTimestamp(started);
+    if (c.getOrDefault("replay_messages", 0L) == 0) {
+      return 0;
+    }
+    String at = "replayed_at = " + Views.timestamp(started);
     out.println("Rows of this replay:");
-    out.println("  ./chalkstream query" + db + " \"SELECT enrichment_status, count(*) FROM "
-        + "roster_changes WHERE " + at + " GROUP BY 1\"");
+    out.println("  " + warehouse.howToQuery("SELECT enrichment_status, count(*) FROM "
+        + "roster_changes WHERE " + at + " GROUP BY 1"));
     if (failedAgain > 0) {
-      out.println("  ./chalkstream query" + db + " \"SELECT stage, message_id, error FROM "
-          + "dead_letters WHERE " + at + "\"");
+      out.println("  " + warehouse.howToQuery("SELECT stage, message_id, error FROM "
+          + "dead_letters WHERE " + at));
       out.println("Fix the cause and run the same replay again: it sends only what is still "
           + "unresolved.");
     }

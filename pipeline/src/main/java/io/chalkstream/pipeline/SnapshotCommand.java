@@ -6,7 +6,6 @@ import io.chalkstream.local.ClassroomTestServer;
 import io.chalkstream.local.LocalSimulation;
 import io.chalkstream.privacy.PiiPolicy;
 import io.chalkstream.registration.CourseSelection;
-import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.DuckDbSink;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
@@ -15,11 +14,10 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PDone;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -48,13 +46,15 @@ final class SnapshotCommand {
 
   private SnapshotCommand() {}
 
-  static int run(String[] args, PrintStream out) throws Exception {
+  /** Runs the command; {@code bigQuery} (Beam's fakes, for tests) in place of BigQuery. */
+  static int run(String[] args, PrintStream out, @Nullable BigQueryServices bigQuery)
+      throws Exception {
     ChalkstreamOptions options = Cli.parse(args, ChalkstreamOptions.class, "snapshot");
     try (ClassroomTestServer school = simulatedSchoolUnlessReal(args, options, out)) {
       Instant at = Instant.now();
       Pipeline pipeline = Pipeline.create(options);
       PCollectionTuple snapshot = pipeline.apply("SnapshotClassroom", snapshot(options, at));
-      rows(snapshot, options).apply("WriteSnapshot", sink(options));
+      rows(snapshot, options).apply("WriteSnapshot", Warehouse.of(options, bigQuery).writer());
       Map<String, Long> c = runToEnd(pipeline, options, out);
       if (c == null) {
         return 0;
@@ -118,15 +118,6 @@ final class SnapshotCommand {
     out.println("Reading the simulated school of " + file + " (no --classroomRootUrl or "
         + "credentials given).");
     return server;
-  }
-
-  static PTransform<PCollectionTuple, PDone> sink(ChalkstreamOptions options) {
-    if (options.getBigQueryDataset() != null) {
-      return BigQuerySink.from(options);
-    }
-    DuckDbSink duckDb = DuckDbSink.to(options.getDuckdbPath());
-    duckDb.openNow();
-    return duckDb;
   }
 
   /**

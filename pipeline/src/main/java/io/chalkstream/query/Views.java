@@ -56,9 +56,19 @@ public final class Views {
     }
   }
 
+  /** The SELECT of view {@code name} with its table names still prefixed by {@link #DATASET}. */
+  public static String template(String name) {
+    return sql(name, DATASET);
+  }
+
   /** The SELECT of view {@code name} over the tables of BigQuery dataset {@code project.dataset}. */
   public static String bigQuerySql(String name, String project, String dataset) {
     return sql(name, "`" + project + "." + dataset + "`.");
+  }
+
+  /** {@code at} as a TIMESTAMP literal (UTC), read alike by DuckDB and BigQuery. */
+  public static String timestamp(org.joda.time.Instant at) {
+    return "TIMESTAMP '" + at.toString().replace('T', ' ').replace("Z", "") + "'";
   }
 
   private static List<String> list(Path dir) throws IOException {

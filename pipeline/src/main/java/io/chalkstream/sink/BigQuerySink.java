@@ -85,6 +85,16 @@ public final class BigQuerySink extends PTransform<PCollectionTuple, PDone> {
         options.getBigQueryWriteStreams(), null);
   }
 
+  /** The project of {@code --bigQueryDataset}. */
+  public String project() {
+    return project;
+  }
+
+  /** The dataset of {@code --bigQueryDataset}. */
+  public String dataset() {
+    return dataset;
+  }
+
   /** Beam's fake dataset service (or any other) in place of BigQuery, for tests. */
   public BigQuerySink withTestServices(BigQueryServices services) {
     return new BigQuerySink(project, dataset, method, triggering, streams, services);

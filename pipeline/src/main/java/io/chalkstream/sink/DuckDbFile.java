@@ -1,16 +1,12 @@
 package io.chalkstream.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.services.bigquery.model.TableFieldSchema;
-import io.chalkstream.deadletter.DeadLetter;
-import io.chalkstream.deadletter.Stage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
@@ -33,7 +29,6 @@ import org.joda.time.ReadableInstant;
  * across the runner's threads. Files stay open until {@link #closeAll()}.
  */
 final class DuckDbFile {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Map<Path, DuckDbFile> OPEN = new HashMap<>();
 
   private final Path path;
@@ -168,68 +163,21 @@ final class DuckDbFile {
   }
 
   /**
-   * The dead letters of {@code stage} that failed in {@code [fromMillis, toMillis)} and are not
-   * resolved yet, one per message id (the latest), oldest publish time first. A message is
-   * resolved once a change row got past the stage: any change row for PARSE and FILTER, a change
-   * row that is not FAILED for ENRICH. Rows without a message id or payload cannot be replayed
-   * and are left out.
+   * The rows of {@code sql}, each a map of column name to value; TIMESTAMP values as UTC
+   * {@link org.joda.time.Instant}s, whatever the JVM's zone.
    */
-  synchronized List<DeadLetter> unresolvedDeadLetters(Stage stage, long fromMillis, long toMillis)
-      throws SQLException {
-    String resolved = stage == Stage.ENRICH ? " AND c.enrichment_status <> 'FAILED'" : "";
-    StringBuilder sql = new StringBuilder("SELECT d.failed_at, d.error, d.message_id, "
-        + "d.publish_time, d.attributes_json, d.payload_bytes FROM dead_letters d "
-        + "WHERE d.stage = ? AND d.failed_at >= make_timestamp(?) "
-        + "AND d.failed_at < make_timestamp(?) AND d.message_id IS NOT NULL "
-        + "AND d.payload_bytes IS NOT NULL");
-    for (Table t : Table.CHANGE_TABLES) {
-      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(quote(t.tableName()))
-          .append(" c WHERE c.message_id = d.message_id").append(resolved).append(')');
-    }
-    sql.append(" QUALIFY row_number() OVER (PARTITION BY d.message_id ORDER BY d.failed_at DESC)"
-        + " = 1 ORDER BY d.publish_time, d.message_id");
-    List<DeadLetter> out = new ArrayList<>();
-    try (PreparedStatement q = connection.prepareStatement(sql.toString())) {
-      q.setString(1, stage.name());
-      q.setLong(2, fromMillis * 1000);
-      q.setLong(3, toMillis * 1000);
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          long failedAt = millis(r, 1);
-          Long publishTime = r.getObject(4) == null ? null : millis(r, 4);
-          out.add(new DeadLetter(failedAt, stage, r.getString(2), r.getString(3), publishTime,
-              attributes(r.getString(5)), r.getBytes(6)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private static long millis(ResultSet r, int column) throws SQLException {
-    return r.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli();
-  }
-
-  private static Map<String, String> attributes(@Nullable String json) throws SQLException {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new SQLException("dead_letters.attributes_json is not a JSON object of strings: "
-          + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** The rows of {@code sql}, each a map of column name to value. */
   synchronized List<Map<String, Object>> query(String sql) throws SQLException {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      int columns = r.getMetaData().getColumnCount();
+      ResultSetMetaData meta = r.getMetaData();
       while (r.next()) {
         Map<String, Object> row = new HashMap<>();
-        for (int i = 1; i <= columns; i++) {
-          row.put(r.getMetaData().getColumnName(i), r.getObject(i));
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          Object value = "TIMESTAMP".equals(meta.getColumnTypeName(i)) && r.getObject(i) != null
+              ? new org.joda.time.Instant(r.getObject(i, LocalDateTime.class)
+                  .toInstant(ZoneOffset.UTC).toEpochMilli())
+              : r.getObject(i);
+          row.put(meta.getColumnName(i), value);
         }
         rows.add(row);
       }
@@ -300,7 +248,7 @@ final class DuckDbFile {
     }
   }
 
-  private static String createTable(Table table) {
+  static String createTable(Table table) {
     return createTable(table, quote(table.tableName()));
   }
 

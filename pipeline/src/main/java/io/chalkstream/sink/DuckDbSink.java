@@ -1,7 +1,5 @@
 package io.chalkstream.sink;
 
-import io.chalkstream.deadletter.DeadLetter;
-import io.chalkstream.deadletter.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,21 +95,6 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
     }
   }
 
-
-  /**
-   * What {@code ./chalkstream replay} sends again: the dead letters of {@code stage} in the file
-   * at {@code path} that failed in {@code [fromMillis, toMillis)} and are not resolved yet, one
-   * per message. Opens the file for writing (the replay writes its rows there next).
-   */
-  public static List<DeadLetter> unresolvedDeadLetters(String path, Stage stage, long fromMillis,
-      long toMillis) {
-    DuckDbFile open = openForWriting(path);
-    try {
-      return open.unresolvedDeadLetters(stage, fromMillis, toMillis);
-    } catch (SQLException e) {
-      throw cannotRead(path, "dead_letters", e);
-    }
-  }
 
   /**
    * The rows of {@code sql} (e.g. a view's SELECT) on the file at {@code path}, opened for writing

@@ -2,7 +2,6 @@ package io.chalkstream.snapshot;
 
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.SchemaCoder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -25,6 +23,7 @@ import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -32,6 +31,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
@@ -46,15 +46,15 @@ import org.joda.time.Instant;
 public final class ReconcileWithHistory
     extends PTransform<PCollectionTuple, PCollectionTuple> {
   /**
-   * Where the history's current state comes from, read by the workers (not carried in the job
-   * graph, which a large history would swamp): e.g. the {@code *_current} views of DuckDB.
+   * The history's current state of a change table (e.g. its {@code *_current} view read from
+   * DuckDB or BigQuery), read by the workers: a large history is not carried in the job graph.
    */
   @FunctionalInterface
-  public interface History extends Serializable {
-    List<Drift> current(Table table) throws Exception;
+  public interface History {
+    PTransform<PBegin, PCollection<Drift>> current(Table table);
   }
 
-  private final History history;
+  private final transient History history;
   private final Instant checkedAt;
   private final boolean repair;
 
@@ -86,8 +86,10 @@ public final class ReconcileWithHistory
               .via((Row row) -> KV.of(shard(Drift.of(table, row::getValue)), row)))
           .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(table.beamSchema())));
       PCollection<KV<Integer, Drift>> inHistory = snapshot.getPipeline()
-          .apply("Table " + name, Create.of(table.tableName()))
-          .apply("History " + name, ParDo.of(new ReadHistoryFn(history, table)))
+          .apply("History " + name, history.current(table))
+          .apply("Shard history " + name, MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(Drift.class)))
+              .via((Drift d) -> KV.of(shard(d), d)))
           .setCoder(KvCoder.of(VarIntCoder.of(), DriftCoder.of()));
       PCollectionTuple compared = KeyedPCollectionTuple.of(classroomTag, inClassroom)
           .and(historyTag, inHistory)
@@ -114,24 +116,6 @@ public final class ReconcileWithHistory
 
   static int shard(Drift d) {
     return Math.floorMod(d.key().hashCode(), SHARDS);
-  }
-
-  /** The history's current state of one table, sharded like the snapshot's rows. */
-  static final class ReadHistoryFn extends DoFn<String, KV<Integer, Drift>> {
-    private final History history;
-    private final Table table;
-
-    ReadHistoryFn(History history, Table table) {
-      this.history = history;
-      this.table = table;
-    }
-
-    @ProcessElement
-    public void process(OutputReceiver<KV<Integer, Drift>> out) throws Exception {
-      for (Drift d : history.current(table)) {
-        out.output(KV.of(shard(d), d));
-      }
-    }
   }
 
   static final class CompareFn extends DoFn<KV<Integer, CoGbkResult>, Row> {

@@ -133,7 +133,7 @@ public class ReplayCommandTest {
     // Still failing: every message fails again, recorded as its own attempt; exit 1.
     Result stillDown = replay(options());
     assertEquals(stillDown.err(), 1, stillDown.exit());
-    assertThat(stillDown.out(), containsString("Replaying " + students + " unresolved ENRICH"));
+    assertThat(stillDown.out(), containsString("Replayed " + students + " message(s)"));
     assertThat(stillDown.out(), containsString("failed again: " + students));
     assertEquals(students, count("SELECT count(*) FROM dead_letters WHERE stage = 'ENRICH' "
         + "AND replayed_at IS NOT NULL"));
@@ -143,7 +143,7 @@ public class ReplayCommandTest {
     long studentCallsBefore = server.counters().calls("students.get");
     Result fixed = replay(options());
     assertEquals(fixed.out() + fixed.err(), 0, fixed.exit());
-    assertThat(fixed.out(), containsString("Replaying " + students + " unresolved ENRICH"));
+    assertThat(fixed.out(), containsString("Replayed " + students + " message(s)"));
     assertThat(fixed.out(), containsString("OK " + students + ","));
     assertEquals(students, server.counters().calls("students.get") - studentCallsBefore);
     List<Map<String, Object>> ok = rows("SELECT message_id, user_id, full_name, replayed_at, "
@@ -170,7 +170,7 @@ public class ReplayCommandTest {
     long callsBefore = server.counters().calls("students.get");
     Result again = replay(options());
     assertEquals(again.err(), 0, again.exit());
-    assertThat(again.out(), containsString("Replaying 0 unresolved ENRICH"));
+    assertThat(again.out(), containsString("Replayed 0 message(s)"));
     assertEquals(rowsBefore, count("SELECT count(*) FROM roster_changes"));
     assertEquals(deadBefore, count("SELECT count(*) FROM dead_letters"));
     assertEquals(callsBefore, server.counters().calls("students.get"));
@@ -187,7 +187,7 @@ public class ReplayCommandTest {
     streamWhileStudentsFail();
     Result r = replay(options("--stage=parse"));
     assertEquals(r.err(), 1, r.exit());
-    assertThat(r.out(), containsString("Replaying 1 unresolved PARSE"));
+    assertThat(r.out(), containsString("Replayed 1 message(s)"));
     assertThat(r.out(), containsString("failed again: 1 (parse 1"));
     List<Map<String, Object>> dead = rows("SELECT message_id, payload_string, replayed_at "
         + "FROM dead_letters WHERE stage = 'PARSE' ORDER BY replayed_at NULLS FIRST");
@@ -222,6 +222,6 @@ public class ReplayCommandTest {
     streamWhileStudentsFail();
     Result before = replay(options("--until=2020-01-01"));
     assertEquals(before.err(), 0, before.exit());
-    assertThat(before.out(), containsString("Replaying 0 unresolved ENRICH"));
+    assertThat(before.out(), containsString("Replayed 0 message(s)"));
   }
 }

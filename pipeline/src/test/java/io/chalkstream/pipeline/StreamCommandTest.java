@@ -38,10 +38,16 @@ public class StreamCommandTest {
   record Result(int exit, String out, String err) {}
 
   static Result main(String... args) {
+    return main(null, args);
+  }
+
+  /** A command run with {@code bigQuery} (Beam's fakes) in place of BigQuery. */
+  static Result main(org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices bigQuery,
+      String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(err, true, StandardCharsets.UTF_8), bigQuery);
     return new Result(exit, out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
   }
