@@ -135,13 +135,16 @@ for file in "$CS_ROOT"/schemas/views/*.sql; do
     -- bq mk --use_legacy_sql=false --view="$sql" "$view"
 done
 
-cs_note "The worker service account and its roles: Dataflow worker on the project; all other" \
-  "roles on the one resource each is for."
+cs_note "The worker service account and its roles: Dataflow worker and BigQuery job user on the" \
+  "project; all other roles on the one resource each is for."
 cs_ensure gcloud iam service-accounts describe "$WORKER_EMAIL" "${project[@]}" \
   -- gcloud iam service-accounts create "$WORKER" "${project[@]}" \
   --display-name="Chalkstream Dataflow worker"
-cs_run_retrying gcloud projects add-iam-policy-binding "$PROJECT" --member="$worker" \
-  --role=roles/dataflow.worker --condition=None --format=none
+for role in roles/dataflow.worker roles/bigquery.jobUser; do
+  # jobUser: replay and reconcile read the history with query and export jobs.
+  cs_run_retrying gcloud projects add-iam-policy-binding "$PROJECT" --member="$worker" \
+    --role="$role" --condition=None --format=none
+done
 for role in roles/pubsub.subscriber roles/pubsub.viewer; do
   cs_run_retrying gcloud pubsub subscriptions add-iam-policy-binding "$SUBSCRIPTION" \
     "${project[@]}" --member="$worker" --role="$role" --format=none

@@ -84,6 +84,9 @@ public final class ReadHistory<T> extends PTransform<PBegin, PCollection<T>> {
         .read(record -> parse.apply(columns(record.getRecord())))
         .fromQuery(sql())
         .usingStandardSql()
+        // The result's temporary table goes in the history's dataset, where the job may write,
+        // rather than in a new dataset, which would need a project-wide role to create.
+        .withQueryTempDataset(dataset)
         .withCoder(coder);
     return input.apply("Query", testServices == null ? read : read.withTestServices(testServices));
   }

@@ -214,6 +214,10 @@ public class ReplayCommandTest {
     Result order = replay(options("--since=2026-11-22", "--until=2026-11-01"));
     assertEquals(2, order.exit());
     assertThat(order.err(), containsString("is not before --until"));
+    Result runner = replay(options("--runner=DataflowRunner"));
+    assertEquals(2, runner.exit());
+    assertThat(runner.err(), containsString("needs --bigQueryDataset: workers cannot read or "
+        + "write a local DuckDB file"));
     Result missing = replay(options());
     assertEquals(2, missing.exit());
     assertThat(missing.err(), containsString("no such file, so no dead letters to replay"));

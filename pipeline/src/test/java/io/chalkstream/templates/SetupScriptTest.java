@@ -138,6 +138,7 @@ public class SetupScriptTest {
         .map(SetupScriptTest::grant).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(Set.of(
         "projects " + PROJECT + " roles/dataflow.worker",
+        "projects " + PROJECT + " roles/bigquery.jobUser",
         "pubsub subscriptions chalkstream roles/pubsub.subscriber",
         "pubsub subscriptions chalkstream roles/pubsub.viewer",
         "dataset " + PROJECT + ":" + DATASET + " roles/bigquery.dataEditor",
