@@ -18,10 +18,10 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.beam.runners.dataflow.util.DataflowTemplateJob;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
@@ -139,10 +139,7 @@ final class StreamCommand {
             .apply("RenewRegistrations", renewal);
       }
       if (filter) {
-        // Earlier runs' registrations, so a restart accepts what they registered.
-        Set<String> known = options.getBigQueryDataset() == null
-            ? DuckDbSink.knownRegistrations(options.getDuckdbPath()) : Set.of();
-        FilterByRegistration byRegistration = FilterByRegistration.knowing(known);
+        FilterByRegistration byRegistration = filterKnowing(Warehouse.of(options, null));
         process = process.withFilter(
             renewals == null ? byRegistration
                 : byRegistration.andRenewals(renewals.get(RenewRegistrations.PASSES)));
@@ -170,6 +167,15 @@ final class StreamCommand {
         simulation.close();
       }
     }
+  }
+
+  /**
+   * The FILTER stage, knowing the registrations recorded in the history (DuckDB or BigQuery), so a
+   * restart accepts what earlier runs and {@code ./chalkstream renew} registered.
+   */
+  static FilterByRegistration filterKnowing(Warehouse history) {
+    return FilterByRegistration.knowing(history.read(FilterByRegistration.EARLIER_RUNS,
+        row -> (String) row.get("registration_id"), StringUtf8Coder.of()));
   }
 
   private static int runLocally(Pipeline pipeline, ChalkstreamOptions options,

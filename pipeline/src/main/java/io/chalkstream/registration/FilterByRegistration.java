@@ -5,6 +5,7 @@ import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.Stage;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCoder;
+import io.chalkstream.query.Views;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
@@ -16,17 +17,20 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -35,44 +39,63 @@ import org.joda.time.Instant;
  * (and those with no {@code registrationId}) become FILTER dead letters. Classroom's guide warns
  * that anyone who can call the API from the topic's Cloud project could register feeds to it.
  *
- * <p>The known ids are those of {@code registrations} rows with status OK: the ones in the sink
- * when the job started, plus, when the job renews, every pass's (a side input that grows pass by
- * pass). Until the first pass has ended, notifications wait rather than being refused.
+ * <p>The known ids are those of {@code registrations} rows with status OK: the ones in the
+ * history when the job starts ({@link #EARLIER_RUNS}, read in the pipeline from DuckDB or
+ * BigQuery), plus, when the job renews, every pass's (a side input that grows pass by pass).
+ * Notifications wait for the earlier runs' ids, and for the job's first pass, rather than being
+ * refused.
  */
 public final class FilterByRegistration
     extends PTransform<PCollection<Notification>, PCollectionTuple> {
   public static final TupleTag<Notification> ACCEPTED = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
-  private final Set<String> knownAtStart;
+  /**
+   * The ids earlier runs registered, over the history's tables (prefixed with
+   * {@link Views#DATASET}), one per row in column {@code registration_id}.
+   */
+  public static final String EARLIER_RUNS = "SELECT DISTINCT registration_id FROM "
+      + Views.DATASET + "registrations WHERE status = 'OK' AND registration_id IS NOT NULL";
+
+  private final PTransform<PBegin, PCollection<String>> earlierRuns;
   private final @Nullable PCollection<Set<String>> renewals;
 
-  private FilterByRegistration(Set<String> knownAtStart,
+  private FilterByRegistration(PTransform<PBegin, PCollection<String>> earlierRuns,
       @Nullable PCollection<Set<String>> renewals) {
-    this.knownAtStart = Set.copyOf(knownAtStart);
+    this.earlierRuns = earlierRuns;
     this.renewals = renewals;
   }
 
-  /** Accepts the ids known when the job starts, e.g. read back from the sink. */
-  public static FilterByRegistration knowing(Set<String> knownAtStart) {
-    return new FilterByRegistration(knownAtStart, null);
+  /**
+   * Accepts the ids {@code earlierRuns} reads when the job starts: {@link #EARLIER_RUNS} on the
+   * history, so that a restart accepts what earlier runs and {@code ./chalkstream renew} registered.
+   */
+  public static FilterByRegistration knowing(PTransform<PBegin, PCollection<String>> earlierRuns) {
+    return new FilterByRegistration(earlierRuns, null);
   }
 
   /** Also accepts the ids the job's renewal passes register ({@link RenewRegistrations#PASSES}). */
   public FilterByRegistration andRenewals(PCollection<Set<String>> passes) {
-    return new FilterByRegistration(knownAtStart, passes);
+    return new FilterByRegistration(earlierRuns, passes);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Notification> notifications) {
+    PCollectionView<Set<String>> earlier = notifications.getPipeline()
+        .apply("EarlierRegistrations", earlierRuns)
+        .apply("AsSets", MapElements.into(new TypeDescriptor<Set<String>>() {})
+            .via((String id) -> Set.of(id)))
+        .setCoder(SetCoder.of(StringUtf8Coder.of()))
+        .apply("EarlierRegistrationIds", Combine.globally(new Union()).asSingletonView());
     PCollectionView<Set<String>> renewed = renewals == null ? null : renewals
         .apply("PassesToGlobalWindow", Window.<Set<String>>into(new GlobalWindows())
             .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
             .accumulatingFiredPanes())
         .apply("KnownRegistrationIds", Combine.globally(new Union()).asSingletonView());
     ParDo.MultiOutput<Notification, Notification> filter =
-        ParDo.of(new FilterFn(knownAtStart, renewed))
-            .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS));
+        ParDo.of(new FilterFn(earlier, renewed))
+            .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS))
+            .withSideInputs(earlier);
     if (renewed != null) {
       filter = filter.withSideInputs(renewed);
     }
@@ -121,19 +144,20 @@ public final class FilterByRegistration
   }
 
   static final class FilterFn extends DoFn<Notification, Notification> {
-    private final Set<String> knownAtStart;
+    private final PCollectionView<Set<String>> earlier;
     private final @Nullable PCollectionView<Set<String>> renewed;
     private final Counter refused = Metrics.counter("chalkstream", "dead_letters_filter");
 
-    FilterFn(Set<String> knownAtStart, @Nullable PCollectionView<Set<String>> renewed) {
-      this.knownAtStart = knownAtStart;
+    FilterFn(PCollectionView<Set<String>> earlier,
+        @Nullable PCollectionView<Set<String>> renewed) {
+      this.earlier = earlier;
       this.renewed = renewed;
     }
 
     @ProcessElement
     public void process(@Element Notification n, MultiOutputReceiver out, ProcessContext c) {
       String id = n.registrationId();
-      if (id != null && (knownAtStart.contains(id)
+      if (id != null && (c.sideInput(earlier).contains(id)
           || (renewed != null && c.sideInput(renewed).contains(id)))) {
         out.get(ACCEPTED).output(n);
         return;

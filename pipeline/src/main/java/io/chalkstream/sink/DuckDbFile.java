@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.duckdb.DuckDBAppender;
@@ -147,19 +145,6 @@ final class DuckDbFile {
         + " WHERE NOT EXISTS (SELECT 1 FROM " + target + " x WHERE " + String.join(" AND ", same)
         + ") QUALIFY s.message_id IS NULL OR row_number() OVER (PARTITION BY "
         + String.join(", ", partition) + ") = 1";
-  }
-
-  /** The ids of the OK rows of {@code registrations}. */
-  synchronized Set<String> okRegistrationIds() throws SQLException {
-    Set<String> ids = new TreeSet<>();
-    try (Statement s = connection.createStatement();
-        ResultSet r = s.executeQuery("SELECT DISTINCT registration_id FROM registrations "
-            + "WHERE status = 'OK' AND registration_id IS NOT NULL")) {
-      while (r.next()) {
-        ids.add(r.getString(1));
-      }
-    }
-    return ids;
   }
 
   /**

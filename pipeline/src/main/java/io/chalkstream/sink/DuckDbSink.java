@@ -11,8 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -81,20 +79,6 @@ public final class DuckDbSink extends PTransform<PCollectionTuple, PDone> {
     return new IllegalStateException("cannot read " + what + " of DuckDB file "
         + Path.of(path).toAbsolutePath().normalize() + ": " + e.getMessage(), e);
   }
-
-  /**
-   * The registration ids of OK rows in {@code registrations} of the file at {@code path}: what
-   * this project registered in earlier runs. Opens the file for writing (as {@link #openNow()}),
-   * creating it and its tables when absent.
-   */
-  public static Set<String> knownRegistrations(String path) {
-    try {
-      return openForWriting(path).okRegistrationIds();
-    } catch (SQLException e) {
-      throw cannotRead(path, "registrations", e);
-    }
-  }
-
 
   /**
    * The rows of {@code sql} (e.g. a view's SELECT) on the file at {@code path}, opened for writing

@@ -13,6 +13,8 @@ import io.chalkstream.local.School;
 import io.chalkstream.pipeline.StreamCommandTest.Result;
 import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.SqlJobService;
+import io.chalkstream.sink.Table;
+import io.chalkstream.sink.TableRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +29,11 @@ import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessageWithAttributesAndMessageId
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
 import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 import org.junit.After;
@@ -119,10 +125,15 @@ public class BigQueryHistoryTest {
 
   private static TimestampedValue<PubsubMessage> message(String id, String collection,
       String course, String user, long at) {
+    return message(id, collection, course, user, at, "reg-1");
+  }
+
+  private static TimestampedValue<PubsubMessage> message(String id, String collection,
+      String course, String user, long at, String registration) {
     String payload = "{\"collection\":\"" + collection + "\",\"eventType\":\"CREATED\","
         + "\"resourceId\":{\"courseId\":\"" + course + "\",\"userId\":\"" + user + "\"}}";
     return TimestampedValue.of(new PubsubMessage(payload.getBytes(StandardCharsets.UTF_8),
-        Map.of("registrationId", "reg-1"), id), new Instant(at));
+        Map.of("registrationId", registration), id), new Instant(at));
   }
 
   @Test
@@ -189,6 +200,67 @@ public class BigQueryHistoryTest {
     Result after = run("reconcile");
     assertEquals(after.out() + after.err(), 0, after.exit());
     assertThat(after.out(), containsString(": 0 difference(s)"));
+  }
+
+  @Test
+  public void theFilterKnowsTheRegistrationsThatEarlierRunsRecordedInBigQuery() throws Exception {
+    ChalkstreamOptions options = Cli.parse(options("--acceptUnknownRegistrations=false"),
+        ChalkstreamOptions.class, "test");
+    // The OK registrations row of an earlier run (or of ./chalkstream renew), and a failed one.
+    Pipeline earlier = Pipeline.create(options);
+    Schema schema = Table.REGISTRATIONS.beamSchema();
+    earlier.apply(Create.of(registration(schema, "reg-earlier", "OK"),
+            registration(schema, "reg-failed", "FAILED")).withRowSchema(schema))
+        .apply("AsRegistrations", new AsTableRows(Table.REGISTRATIONS))
+        .apply(BigQuerySink.from(options).withTestServices(services));
+    earlier.run().waitUntilFinish();
+
+    String course = school.courses().get(0).getId();
+    String user = school.students(course).get(0).getUserId();
+    Pipeline p = Pipeline.create(options);
+    p.apply(Create.timestamped(
+            message("m-earlier", "courses.students", course, user, 1_700_000_000_000L,
+                "reg-earlier"),
+            message("m-failed", "courses.students", course, user, 1_700_000_000_001L,
+                "reg-failed"),
+            message("m-stranger", "courses.students", course, user, 1_700_000_000_002L,
+                "reg-stranger"))
+            .withCoder(PubsubMessageWithAttributesAndMessageIdCoder.of()))
+        .apply(ProcessNotifications.from(options)
+            .withFilter(StreamCommand.filterKnowing(Warehouse.of(options, services))))
+        .apply(BigQuerySink.from(options).withTestServices(services));
+    p.run().waitUntilFinish();
+
+    assertEquals(List.of("m-earlier"), bigQuery.run("SELECT message_id FROM roster_changes")
+        .maps().stream().map(r -> r.get("message_id")).toList());
+    assertEquals(Set.of("m-failed", "m-stranger"), bigQuery.run("SELECT message_id FROM "
+            + "dead_letters WHERE stage = 'FILTER'").maps().stream()
+        .map(r -> (String) r.get("message_id")).collect(Collectors.toSet()));
+  }
+
+  private static Row registration(Schema schema, String id, String status) {
+    return Row.withSchema(schema)
+        .withFieldValue("attempted_at", new Instant(1_699_000_000_000L))
+        .withFieldValue("feed_type", "COURSE_ROSTER_CHANGES")
+        .withFieldValue("topic_name", "projects/proj-1/topics/classroom")
+        .withFieldValue("registration_id", id)
+        .withFieldValue("status", status)
+        .build();
+  }
+
+  /** Rows of one table, tagged as the sinks take them. */
+  private static final class AsTableRows
+      extends org.apache.beam.sdk.transforms.PTransform<PCollection<Row>, PCollectionTuple> {
+    private final Table table;
+
+    AsTableRows(Table table) {
+      this.table = table;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<Row> rows) {
+      return PCollectionTuple.of(TableRows.tag(table), rows);
+    }
   }
 
   @Test

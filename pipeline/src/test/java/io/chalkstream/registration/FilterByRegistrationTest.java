@@ -51,7 +51,7 @@ public class FilterByRegistrationTest {
         Set.of("renewed-now"), Set.of("renewed-now", "renewed-too"))
         .withCoder(SetCoder.of(StringUtf8Coder.of())));
 
-    PCollectionTuple out = in.apply(FilterByRegistration.knowing(Set.of("known-at-start"))
+    PCollectionTuple out = in.apply(FilterByRegistration.knowing(Create.of("known-at-start"))
         .andRenewals(renewals));
 
     PAssert.that(out.get(FilterByRegistration.ACCEPTED)
