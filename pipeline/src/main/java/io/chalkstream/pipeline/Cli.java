@@ -22,6 +22,37 @@ final class Cli {
     options.as(GcpOptions.class).setCredentialFactoryClass(NoopCredentialFactory.class);
   }
 
+  /** Why a remote runner cannot take {@code --classroomCredentialsFile}, and what instead. */
+  static final String CREDENTIALS_FILE_IS_LOCAL = "workers cannot read a file of the launching "
+      + "machine; store the grant in Secret Manager and give classroomCredentialsSecret";
+
+  /** Why a remote runner cannot take {@code --piiKeyFile}, and what instead. */
+  static final String KEY_FILE_IS_LOCAL = "workers cannot read a file of the launching machine; "
+      + "store the HMAC key in Secret Manager and give piiKeySecret";
+
+  /**
+   * Refuses, before anything is submitted, a run on a remote runner (Dataflow) that names what
+   * only this machine has: a DuckDB file, a credentials file, a key file. Its workers would fail
+   * every call instead.
+   */
+  static void checkRemote(ChalkstreamOptions options) {
+    if (isLocal(options)) {
+      return;
+    }
+    String runner = "--runner=" + options.getRunner().getSimpleName();
+    if (options.getBigQueryDataset() == null) {
+      throw new IllegalArgumentException(runner + " needs --bigQueryDataset: workers cannot read "
+          + "or write a local DuckDB file");
+    }
+    if (options.getClassroomCredentialsFile() != null) {
+      throw new IllegalArgumentException(runner + " cannot take --classroomCredentialsFile: "
+          + CREDENTIALS_FILE_IS_LOCAL);
+    }
+    if (options.getPiiKeyFile() != null) {
+      throw new IllegalArgumentException(runner + " cannot take --piiKeyFile: " + KEY_FILE_IS_LOCAL);
+    }
+  }
+
   /** A mistake in how the command was called: exit code 2, no stack trace. */
   static final class UsageError extends RuntimeException {
     UsageError(String message) {

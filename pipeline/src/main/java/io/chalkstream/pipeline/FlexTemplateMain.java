@@ -37,10 +37,8 @@ public final class FlexTemplateMain {
       "simulationMessages", "the simulated school drives embedded local runs only",
       "simulationPaceMillis", "the simulated school drives embedded local runs only",
       "simulationDropPercent", "the simulated school drives embedded local runs only",
-      "classroomCredentialsFile", "workers cannot read a file of the launching machine; store "
-          + "the grant in Secret Manager and give classroomCredentialsSecret",
-      "piiKeyFile", "workers cannot read a file of the launching machine; store the HMAC key in "
-          + "Secret Manager and give piiKeySecret");
+      "classroomCredentialsFile", Cli.CREDENTIALS_FILE_IS_LOCAL,
+      "piiKeyFile", Cli.KEY_FILE_IS_LOCAL);
 
   private FlexTemplateMain() {}
 

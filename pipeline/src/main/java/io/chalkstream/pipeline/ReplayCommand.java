@@ -65,10 +65,7 @@ final class ReplayCommand {
       throw new IllegalArgumentException("--since=" + new Instant(since) + " is not before --until="
           + new Instant(until) + "; nothing could match");
     }
-    if (!Cli.isLocal(options) && options.getBigQueryDataset() == null) {
-      throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
-          + " needs --bigQueryDataset: workers cannot read or write a local DuckDB file");
-    }
+    Cli.checkRemote(options);
     if (options.getBigQueryDataset() == null
         && !Files.isRegularFile(Path.of(options.getDuckdbPath()))) {
       throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "

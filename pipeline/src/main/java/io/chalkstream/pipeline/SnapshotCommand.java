@@ -95,10 +95,7 @@ final class SnapshotCommand {
    */
   static @Nullable ClassroomTestServer simulatedSchoolUnlessReal(String[] args,
       ChalkstreamOptions options, PrintStream out) throws java.io.IOException {
-    if (!Cli.isLocal(options) && options.getBigQueryDataset() == null) {
-      throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
-          + " needs --bigQueryDataset: workers cannot write to a local DuckDB file");
-    }
+    Cli.checkRemote(options);
     options.as(StreamingOptions.class).setStreaming(false);
     boolean real = REAL_CLASSROOM.stream().anyMatch(o -> StreamCommand.given(args, o));
     if (real) {

@@ -91,11 +91,7 @@ final class StreamCommand {
     boolean local = Cli.isLocal(options);
     PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
         ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
-    if (!local && options.getBigQueryDataset() == null) {
-      throw new IllegalArgumentException(
-          "--runner=" + options.getRunner().getSimpleName() + " needs --bigQueryDataset: workers "
-              + "cannot write to a local DuckDB file");
-    }
+    Cli.checkRemote(options);
     if (!local && embedded) {
       throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
           + " needs --subscription: the embedded simulator runs only locally");

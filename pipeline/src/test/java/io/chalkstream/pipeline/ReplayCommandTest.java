@@ -218,6 +218,11 @@ public class ReplayCommandTest {
     assertEquals(2, runner.exit());
     assertThat(runner.err(), containsString("needs --bigQueryDataset: workers cannot read or "
         + "write a local DuckDB file"));
+    Result file = replay(options("--runner=DataflowRunner", "--bigQueryDataset=proj-1:history",
+        "--classroomCredentialsFile=" + tmp.getRoot() + "/grant.json"));
+    assertEquals(2, file.exit());
+    assertThat(file.err(), containsString("cannot take --classroomCredentialsFile: workers "
+        + "cannot read a file of the launching machine; store the grant in Secret Manager"));
     Result missing = replay(options());
     assertEquals(2, missing.exit());
     assertThat(missing.err(), containsString("no such file, so no dead letters to replay"));
