@@ -17,7 +17,8 @@ public interface ChalkstreamOptions
 
   void setSubscription(String value);
 
-  @Description("Local DuckDB file to write to; created when absent, appended to when present.")
+  @Description("Local DuckDB file of the history: written to (created when absent, appended "
+      + "to when present), and read by replay, reconcile and the FILTER stage.")
   @Default.String("chalkstream.duckdb")
   String getDuckdbPath();
 

@@ -7,8 +7,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** Where and how the change history is written. */
 public interface BigQuerySinkOptions extends PipelineOptions {
   @Description(
-      "BigQuery dataset to write to, PROJECT:DATASET. Tables are created when missing from "
-          + "schemas/, day-partitioned and clustered by course_id.")
+      "BigQuery dataset of the history, PROJECT:DATASET: written to, and read by replay, "
+          + "reconcile and the FILTER stage (query jobs; they need --tempLocation=gs://...). "
+          + "Tables are created when missing from schemas/, day-partitioned and clustered by "
+          + "course_id.")
   String getBigQueryDataset();
 
   void setBigQueryDataset(String value);
