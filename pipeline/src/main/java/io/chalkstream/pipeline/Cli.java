@@ -49,7 +49,8 @@ final class Cli {
           + CREDENTIALS_FILE_IS_LOCAL);
     }
     if (options.getPiiKeyFile() != null) {
-      throw new IllegalArgumentException(runner + " cannot take --piiKeyFile: " + KEY_FILE_IS_LOCAL);
+      throw new IllegalArgumentException(runner + " cannot take --piiKeyFile: "
+          + KEY_FILE_IS_LOCAL);
     }
   }
 

@@ -68,7 +68,8 @@ public final class FilterByRegistration
 
   /**
    * Accepts the ids {@code earlierRuns} reads when the job starts: {@link #EARLIER_RUNS} on the
-   * history, so that a restart accepts what earlier runs and {@code ./chalkstream renew} registered.
+   * history, so that a restart accepts what earlier runs and {@code ./chalkstream renew}
+   * registered.
    */
   public static FilterByRegistration knowing(PTransform<PBegin, PCollection<String>> earlierRuns) {
     return new FilterByRegistration(earlierRuns, null);

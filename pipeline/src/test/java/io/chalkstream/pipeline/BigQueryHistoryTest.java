@@ -116,7 +116,8 @@ public class BigQueryHistoryTest {
     }
     ChalkstreamOptions options = Cli.parse(options(), ChalkstreamOptions.class, "test");
     Pipeline p = Pipeline.create(options);
-    p.apply(Create.timestamped(messages).withCoder(PubsubMessageWithAttributesAndMessageIdCoder.of()))
+    p.apply(Create.timestamped(messages)
+            .withCoder(PubsubMessageWithAttributesAndMessageIdCoder.of()))
         .apply(ProcessNotifications.from(options))
         .apply(BigQuerySink.from(options).withTestServices(services));
     p.run().waitUntilFinish();
