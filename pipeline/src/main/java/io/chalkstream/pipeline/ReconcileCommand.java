@@ -62,16 +62,12 @@ final class ReconcileCommand {
       throw new IllegalArgumentException("--piiMode=DROP leaves user ids null, so roster "
           + "changes cannot be matched with Classroom; reconcile with HASH or KEEP");
     }
-    if (options.getBigQueryDataset() == null
-        && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(options.getDuckdbPath()))) {
-      throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "
-          + "file, so no history to reconcile; name the file the stream wrote");
-    }
+    Warehouse warehouse = Warehouse.of(options, bigQuery);
+    warehouse.requireExisting("history to reconcile");
     try (ClassroomTestServer school =
         SnapshotCommand.simulatedSchoolUnlessReal(args, options, out)) {
       Instant at = Instant.now();
       boolean repair = Boolean.TRUE.equals(options.getRepair());
-      Warehouse warehouse = Warehouse.of(options, bigQuery);
       Pipeline pipeline = Pipeline.create(options);
       PCollectionTuple snapshot = pipeline.apply("SnapshotClassroom",
           SnapshotCommand.snapshot(options, at));

@@ -3,7 +3,6 @@ package io.chalkstream.pipeline;
 import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.registration.RegistrationOptions;
 import io.chalkstream.registration.RenewRegistrations;
-import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.DuckDbSink;
 import io.chalkstream.sink.Table;
 import io.chalkstream.sink.TableRows;
@@ -12,14 +11,11 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 
@@ -47,8 +43,7 @@ final class RenewCommand {
           + "on Dataflow, --renewRegistrations=true renews inside the streaming job");
     }
     RenewRegistrations renewal = RenewRegistrations.from(options);
-    PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
-        ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
+    Warehouse history = Warehouse.of(options, null);
     options.as(StreamingOptions.class).setStreaming(false);
     if (options.getBigQueryDataset() == null
         && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
@@ -60,17 +55,9 @@ final class RenewCommand {
         .apply("Tick", Create.of(started).withCoder(InstantCoder.of()))
         .apply("RenewRegistrations", renewal)
         .get(RenewRegistrations.ROWS);
-    PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), rows).apply("WriteRegistrations", sink);
-    PipelineResult result;
-    try {
-      result = pipeline.run();
-      result.waitUntilFinish();
-    } finally {
-      if (options.getBigQueryDataset() == null) {
-        DuckDbSink.closeAll();
-      }
-    }
-    Map<String, Long> c = LocalRun.counters(result);
+    PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), rows)
+        .apply("WriteRegistrations", history.writer());
+    Map<String, Long> c = SnapshotCommand.runToEnd(pipeline, options, out);
     long ok = c.getOrDefault("registrations_ok", 0L);
     long failed = c.getOrDefault("registrations_failed", 0L);
     out.println("Renewal pass: " + ok + " registration(s) OK, " + failed + " failed; "

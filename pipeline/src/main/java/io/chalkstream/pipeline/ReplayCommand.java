@@ -9,8 +9,6 @@ import io.chalkstream.query.UnresolvedDeadLetters;
 import io.chalkstream.query.Views;
 import io.chalkstream.sink.TableRows;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -66,17 +64,13 @@ final class ReplayCommand {
           + new Instant(until) + "; nothing could match");
     }
     Cli.checkRemote(options);
-    if (options.getBigQueryDataset() == null
-        && !Files.isRegularFile(Path.of(options.getDuckdbPath()))) {
-      throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "
-          + "file, so no dead letters to replay; name the file the stream wrote");
-    }
+    Warehouse warehouse = Warehouse.of(options, bigQuery);
+    warehouse.requireExisting("dead letters to replay");
     options.as(StreamingOptions.class).setStreaming(false);
     if (options.getBigQueryDataset() == null
         && ClassroomClientConfig.isLoopback(options.getClassroomRootUrl())) {
       Cli.withoutGoogleCredentials(options);
     }
-    Warehouse warehouse = Warehouse.of(options, bigQuery);
     out.println("Replaying the unresolved " + stage + " dead letters of " + warehouse.describe()
         + " that failed from " + new Instant(since) + " to " + new Instant(until)
         + "; their rows get replayed_at " + started + ".");

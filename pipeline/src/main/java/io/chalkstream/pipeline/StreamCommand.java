@@ -8,7 +8,6 @@ import io.chalkstream.privacy.PrivacyOptions;
 import io.chalkstream.registration.FilterByRegistration;
 import io.chalkstream.registration.RegistrationOptions;
 import io.chalkstream.registration.RenewRegistrations;
-import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.BigQuerySinkOptions;
 import io.chalkstream.sink.DuckDbSink;
 import io.chalkstream.sink.Table;
@@ -89,9 +88,8 @@ final class StreamCommand {
           + options.getRenewEverySeconds() + "; registrations last 7 days, once a day is plenty");
     }
     boolean local = Cli.isLocal(options);
-    PTransform<PCollectionTuple, PDone> sink = options.getBigQueryDataset() != null
-        ? BigQuerySink.from(options) : DuckDbSink.to(options.getDuckdbPath());
     Cli.checkRemote(options);
+    Warehouse history = Warehouse.of(options, null);
     if (!local && embedded) {
       throw new IllegalArgumentException("--runner=" + options.getRunner().getSimpleName()
           + " needs --subscription: the embedded simulator runs only locally");
@@ -103,7 +101,7 @@ final class StreamCommand {
       if (embedded) {
         simulation = LocalSimulation.start(new LocalSimulation.Settings(
             options.getSimulationMessages(), options.getSimulationPaceMillis(), renew,
-            sink instanceof DuckDbSink ? schoolFile(options) : null,
+            history.isBigQuery() ? null : schoolFile(options),
             options.getSimulationDropPercent()));
         options.setClassroomRootUrl(simulation.rootUrl());
       } else if (local) {
@@ -114,11 +112,7 @@ final class StreamCommand {
           && (embedded || ClassroomClientConfig.isLoopback(options.getPubsubRootUrl()))) {
         Cli.withoutGoogleCredentials(options);
       }
-      if (sink instanceof DuckDbSink duckDb) {
-        // A file this run cannot write stops it before any message is read, so none is
-        // acknowledged without its row.
-        duckDb.openNow();
-      }
+      PTransform<PCollectionTuple, PDone> sink = history.writer();
       Pipeline pipeline = Pipeline.create(options);
       PCollection<PubsubMessage> messages = embedded
           ? pipeline.apply("ReadEmbeddedNotifications",
@@ -135,7 +129,7 @@ final class StreamCommand {
             .apply("RenewRegistrations", renewal);
       }
       if (filter) {
-        FilterByRegistration byRegistration = filterKnowing(Warehouse.of(options, null));
+        FilterByRegistration byRegistration = filterKnowing(history);
         process = process.withFilter(
             renewals == null ? byRegistration
                 : byRegistration.andRenewals(renewals.get(RenewRegistrations.PASSES)));

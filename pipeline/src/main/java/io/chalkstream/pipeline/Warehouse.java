@@ -3,7 +3,12 @@ package io.chalkstream.pipeline;
 import io.chalkstream.query.ReadHistory;
 import io.chalkstream.sink.BigQuerySink;
 import io.chalkstream.sink.DuckDbSink;
+import io.chalkstream.sink.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
@@ -18,19 +23,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code --bigQueryDataset} when given, the DuckDB file of {@code --duckdbPath} otherwise.
  */
 final class Warehouse {
+  private static final String TABLE_NAMES = Arrays.stream(Table.values()).map(Table::tableName)
+      .collect(Collectors.joining("|"));
+
   private final ChalkstreamOptions options;
   private final @Nullable BigQuerySink bigQuery;
+  private final @Nullable DuckDbSink duckDb;
   private final @Nullable BigQueryServices testServices;
 
+  /** Refuses, with what to do, a dataset that is not PROJECT:DATASET or a file never writable. */
   private Warehouse(ChalkstreamOptions options, @Nullable BigQueryServices testServices) {
     this.options = options;
     this.bigQuery = options.getBigQueryDataset() == null ? null : BigQuerySink.from(options);
+    this.duckDb = bigQuery != null ? null : DuckDbSink.to(options.getDuckdbPath());
     this.testServices = testServices;
   }
 
   /** The history of {@code options}; {@code testServices} (Beam's fakes) in place of BigQuery. */
   static Warehouse of(ChalkstreamOptions options, @Nullable BigQueryServices testServices) {
     return new Warehouse(options, testServices);
+  }
+
+  /** Refuses a DuckDB file that does not exist: nothing to {@code what}. */
+  void requireExisting(String what) {
+    if (duckDb != null && !Files.isRegularFile(Path.of(options.getDuckdbPath()))) {
+      throw new IllegalArgumentException("--duckdbPath=" + options.getDuckdbPath() + ": no such "
+          + "file, so no " + what + "; name the file the stream wrote");
+    }
   }
 
   boolean isBigQuery() {
@@ -47,16 +66,18 @@ final class Warehouse {
   String howToQuery(String sql) {
     return bigQuery != null
         ? "bq query --use_legacy_sql=false --project_id=" + bigQuery.project() + " \""
-            + sql.replaceAll("\\b(roster_changes|coursework_changes|submission_changes"
-                + "|dead_letters|reconciliation)\\b", bigQuery.dataset() + ".$1") + "\""
+            + sql.replaceAll("\\b(" + TABLE_NAMES + ")\\b", bigQuery.dataset() + ".$1") + "\""
         : "./chalkstream query --duckdbPath=" + options.getDuckdbPath() + " \"" + sql + "\"";
   }
 
+  /**
+   * The sink of the history. A DuckDB file is opened now, so that a file this run cannot write
+   * stops it before any message is read (and so before any is acknowledged without its row).
+   */
   PTransform<PCollectionTuple, PDone> writer() {
     if (bigQuery != null) {
       return testServices == null ? bigQuery : bigQuery.withTestServices(testServices);
     }
-    DuckDbSink duckDb = DuckDbSink.to(options.getDuckdbPath());
     duckDb.openNow();
     return duckDb;
   }

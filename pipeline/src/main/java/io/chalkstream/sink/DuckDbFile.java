@@ -158,16 +158,17 @@ final class DuckDbFile {
       while (r.next()) {
         Map<String, Object> row = new HashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-          Object value = "TIMESTAMP".equals(meta.getColumnTypeName(i)) && r.getObject(i) != null
-              ? new org.joda.time.Instant(r.getObject(i, LocalDateTime.class)
-                  .toInstant(ZoneOffset.UTC).toEpochMilli())
-              : r.getObject(i);
-          row.put(meta.getColumnName(i), value);
+          row.put(meta.getColumnName(i), "TIMESTAMP".equals(meta.getColumnTypeName(i))
+              ? utc(r.getObject(i, LocalDateTime.class)) : r.getObject(i));
         }
         rows.add(row);
       }
     }
     return rows;
+  }
+
+  private static org.joda.time.@Nullable Instant utc(@Nullable LocalDateTime t) {
+    return t == null ? null : new org.joda.time.Instant(t.toInstant(ZoneOffset.UTC).toEpochMilli());
   }
 
   private synchronized void checkpointAndClose() throws SQLException {

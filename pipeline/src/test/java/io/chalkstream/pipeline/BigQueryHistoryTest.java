@@ -31,7 +31,6 @@ import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
 import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -210,9 +209,9 @@ public class BigQueryHistoryTest {
     // The OK registrations row of an earlier run (or of ./chalkstream renew), and a failed one.
     Pipeline earlier = Pipeline.create(options);
     Schema schema = Table.REGISTRATIONS.beamSchema();
-    earlier.apply(Create.of(registration(schema, "reg-earlier", "OK"),
-            registration(schema, "reg-failed", "FAILED")).withRowSchema(schema))
-        .apply("AsRegistrations", new AsTableRows(Table.REGISTRATIONS))
+    PCollectionTuple.of(TableRows.tag(Table.REGISTRATIONS), earlier.apply(Create.of(
+            registration(schema, "reg-earlier", "OK"),
+            registration(schema, "reg-failed", "FAILED")).withRowSchema(schema)))
         .apply(BigQuerySink.from(options).withTestServices(services));
     earlier.run().waitUntilFinish();
 
@@ -247,21 +246,6 @@ public class BigQueryHistoryTest {
         .withFieldValue("registration_id", id)
         .withFieldValue("status", status)
         .build();
-  }
-
-  /** Rows of one table, tagged as the sinks take them. */
-  private static final class AsTableRows
-      extends org.apache.beam.sdk.transforms.PTransform<PCollection<Row>, PCollectionTuple> {
-    private final Table table;
-
-    AsTableRows(Table table) {
-      this.table = table;
-    }
-
-    @Override
-    public PCollectionTuple expand(PCollection<Row> rows) {
-      return PCollectionTuple.of(TableRows.tag(table), rows);
-    }
   }
 
   @Test
