@@ -3,8 +3,8 @@ package io.chalkstream.deadletter;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A failure that must not be lost. It keeps the original payload bytes and attributes so that the

@@ -1,8 +1,11 @@
 package io.chalkstream.enrich;
 
+import com.google.api.services.classroom.Classroom;
+import io.chalkstream.classroom.ClassroomClientConfig;
+import io.chalkstream.classroom.RetryPolicy;
 import io.chalkstream.deadletter.DeadLetter;
-import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.Stage;
+import io.chalkstream.deadletter.WithDeadLetters;
 import io.chalkstream.notification.Notification;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -25,9 +28,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * kept with status FAILED, and the failure also leaves as an {@code ENRICH} dead letter.
  */
 public final class EnrichChanges
-    extends PTransform<PCollection<KV<String, Iterable<Notification>>>, PCollectionTuple> {
-  public static final TupleTag<EnrichedChange> CHANGES = new TupleTag<>() {};
-  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+    extends PTransform<PCollection<KV<String, Iterable<Notification>>>,
+        WithDeadLetters<EnrichedChange>> {
 
   private final ClassroomClientConfig client;
   private final RetryPolicy retryPolicy;
@@ -38,27 +40,34 @@ public final class EnrichChanges
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<KV<String, Iterable<Notification>>> panes) {
-    PCollectionTuple out =
-        panes.apply("GetCurrentState",
-            ParDo.of(new EnrichPaneFn(client, retryPolicy))
-                .withOutputTags(CHANGES, TupleTagList.of(DEAD_LETTERS)));
-    out.get(CHANGES).setCoder(EnrichedChangeCoder.of());
-    out.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
-    return out;
+  public WithDeadLetters<EnrichedChange> expand(
+      PCollection<KV<String, Iterable<Notification>>> panes) {
+    TupleTag<EnrichedChange> changes = new TupleTag<>();
+    TupleTag<DeadLetter> failed = new TupleTag<>();
+    PCollectionTuple out = panes.apply("GetCurrentState",
+        ParDo.of(new EnrichPaneFn(client, retryPolicy, changes, failed))
+            .withOutputTags(changes, TupleTagList.of(failed)));
+    out.get(changes).setCoder(EnrichedChangeCoder.of());
+    return WithDeadLetters.of(out, changes, failed);
   }
 
   static final class EnrichPaneFn extends DoFn<KV<String, Iterable<Notification>>, EnrichedChange> {
     private final ClassroomClientConfig clientConfig;
     private final RetryPolicy retryPolicy;
+    private final TupleTag<EnrichedChange> changes;
+    private final TupleTag<DeadLetter> failed;
     private final Counter coalesced = Metrics.counter("chalkstream", "get_calls_saved_by_coalescing");
     private final Counter deadLetters = Metrics.counter("chalkstream", "dead_letters_enrich");
     private final Map<EnrichmentStatus, Counter> perStatus = new EnumMap<>(EnrichmentStatus.class);
+    private transient Classroom client;
     private transient ResourceFetcher fetcher;
 
-    EnrichPaneFn(ClassroomClientConfig clientConfig, RetryPolicy retryPolicy) {
+    EnrichPaneFn(ClassroomClientConfig clientConfig, RetryPolicy retryPolicy,
+        TupleTag<EnrichedChange> changes, TupleTag<DeadLetter> failed) {
       this.clientConfig = clientConfig;
       this.retryPolicy = retryPolicy;
+      this.changes = changes;
+      this.failed = failed;
       for (EnrichmentStatus s : EnrichmentStatus.values()) {
         perStatus.put(s, Metrics.counter("chalkstream", "rows_" + s.name().toLowerCase()));
       }
@@ -66,7 +75,15 @@ public final class EnrichChanges
 
     @Setup
     public void setup() throws Exception {
-      fetcher = new ResourceFetcher(clientConfig.newClient(), retryPolicy, clientConfig.throttle());
+      client = clientConfig.newClient();
+      fetcher = new ResourceFetcher(client, retryPolicy, clientConfig.throttle());
+    }
+
+    @Teardown
+    public void teardown() throws Exception {
+      ClassroomClientConfig.release(client);
+      client = null;
+      fetcher = null;
     }
 
     @ProcessElement
@@ -91,7 +108,7 @@ public final class EnrichChanges
         emit(out, new EnrichedChange(n, r.status(), r.resourceJson(), r.answeredAtMillis()));
         if (r.status() == EnrichmentStatus.FAILED) {
           deadLetters.inc();
-          out.get(DEAD_LETTERS).output(new DeadLetter(r.answeredAtMillis(), Stage.ENRICH,
+          out.get(failed).output(new DeadLetter(r.answeredAtMillis(), Stage.ENRICH,
               "get " + n.resourcePath() + " failed: " + r.error(), n.messageId(),
               n.publishTimeMillis(), n.attributes(), n.payload()));
         }
@@ -100,7 +117,7 @@ public final class EnrichChanges
 
     private void emit(MultiOutputReceiver out, EnrichedChange change) {
       perStatus.get(change.status()).inc();
-      out.get(CHANGES).output(change);
+      out.get(changes).output(change);
     }
   }
 }

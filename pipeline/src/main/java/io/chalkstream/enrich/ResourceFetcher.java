@@ -2,6 +2,9 @@ package io.chalkstream.enrich;
 
 import com.google.api.client.util.Sleeper;
 import com.google.api.services.classroom.Classroom;
+import io.chalkstream.classroom.BatchedCalls;
+import io.chalkstream.classroom.CallThrottle;
+import io.chalkstream.classroom.RetryPolicy;
 import io.chalkstream.notification.Notification;
 import java.time.Clock;
 import java.util.LinkedHashMap;

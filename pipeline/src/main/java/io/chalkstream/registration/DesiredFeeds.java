@@ -2,8 +2,8 @@ package io.chalkstream.registration;
 
 import com.google.api.client.util.Sleeper;
 import com.google.api.services.classroom.Classroom;
-import io.chalkstream.enrich.CallThrottle;
-import io.chalkstream.enrich.RetryPolicy;
+import io.chalkstream.classroom.CallThrottle;
+import io.chalkstream.classroom.RetryPolicy;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

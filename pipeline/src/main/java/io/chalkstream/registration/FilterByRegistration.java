@@ -1,11 +1,11 @@
 package io.chalkstream.registration;
 
 import io.chalkstream.deadletter.DeadLetter;
-import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.Stage;
+import io.chalkstream.deadletter.WithDeadLetters;
+import io.chalkstream.history.Views;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCoder;
-import io.chalkstream.query.Views;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
@@ -46,9 +46,7 @@ import org.joda.time.Instant;
  * refused.
  */
 public final class FilterByRegistration
-    extends PTransform<PCollection<Notification>, PCollectionTuple> {
-  public static final TupleTag<Notification> ACCEPTED = new TupleTag<>() {};
-  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+    extends PTransform<PCollection<Notification>, WithDeadLetters<Notification>> {
 
   /**
    * The ids earlier runs registered, over the history's tables (prefixed with
@@ -81,7 +79,7 @@ public final class FilterByRegistration
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Notification> notifications) {
+  public WithDeadLetters<Notification> expand(PCollection<Notification> notifications) {
     PCollectionView<Set<String>> earlier = notifications.getPipeline()
         .apply("EarlierRegistrations", earlierRuns)
         .apply("AsSets", MapElements.into(new TypeDescriptor<Set<String>>() {})
@@ -93,17 +91,18 @@ public final class FilterByRegistration
             .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
             .accumulatingFiredPanes())
         .apply("KnownRegistrationIds", Combine.globally(new Union()).asSingletonView());
+    TupleTag<Notification> accepted = new TupleTag<>();
+    TupleTag<DeadLetter> refused = new TupleTag<>();
     ParDo.MultiOutput<Notification, Notification> filter =
-        ParDo.of(new FilterFn(earlier, renewed))
-            .withOutputTags(ACCEPTED, TupleTagList.of(DEAD_LETTERS))
+        ParDo.of(new FilterFn(earlier, renewed, accepted, refused))
+            .withOutputTags(accepted, TupleTagList.of(refused))
             .withSideInputs(earlier);
     if (renewed != null) {
       filter = filter.withSideInputs(renewed);
     }
     PCollectionTuple out = notifications.apply("KeepOwnRegistrations", filter);
-    out.get(ACCEPTED).setCoder(NotificationCoder.of());
-    out.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
-    return out;
+    out.get(accepted).setCoder(NotificationCoder.of());
+    return WithDeadLetters.of(out, accepted, refused);
   }
 
   /** Every id of every pass so far; a pass that registered nothing still ends the waiting. */
@@ -147,12 +146,16 @@ public final class FilterByRegistration
   static final class FilterFn extends DoFn<Notification, Notification> {
     private final PCollectionView<Set<String>> earlier;
     private final @Nullable PCollectionView<Set<String>> renewed;
+    private final TupleTag<Notification> accepted;
+    private final TupleTag<DeadLetter> deadLetters;
     private final Counter refused = Metrics.counter("chalkstream", "dead_letters_filter");
 
-    FilterFn(PCollectionView<Set<String>> earlier,
-        @Nullable PCollectionView<Set<String>> renewed) {
+    FilterFn(PCollectionView<Set<String>> earlier, @Nullable PCollectionView<Set<String>> renewed,
+        TupleTag<Notification> accepted, TupleTag<DeadLetter> deadLetters) {
       this.earlier = earlier;
       this.renewed = renewed;
+      this.accepted = accepted;
+      this.deadLetters = deadLetters;
     }
 
     @ProcessElement
@@ -160,11 +163,11 @@ public final class FilterByRegistration
       String id = n.registrationId();
       if (id != null && (c.sideInput(earlier).contains(id)
           || (renewed != null && c.sideInput(renewed).contains(id)))) {
-        out.get(ACCEPTED).output(n);
+        out.get(accepted).output(n);
         return;
       }
       refused.inc();
-      out.get(DEAD_LETTERS).output(new DeadLetter(Instant.now().getMillis(), Stage.FILTER,
+      out.get(deadLetters).output(new DeadLetter(Instant.now().getMillis(), Stage.FILTER,
           id == null
               ? "unknown registration: the message has no registrationId attribute"
               : "unknown registration " + id + ": not created by this project's renewal (see the "

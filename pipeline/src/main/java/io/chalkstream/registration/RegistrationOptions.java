@@ -1,6 +1,6 @@
 package io.chalkstream.registration;
 
-import io.chalkstream.enrich.ClassroomOptions;
+import io.chalkstream.classroom.ClassroomOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
@@ -28,15 +28,6 @@ public interface RegistrationOptions extends ClassroomOptions {
   String getCourseFeeds();
 
   void setCourseFeeds(String value);
-
-  @Description(
-      "Courses whose feeds are registered, and that snapshot and reconcile read: ALL (every "
-          + "ACTIVE course, listed again on every pass, so new courses get feeds and archived ones "
-          + "stop being renewed) or comma-separated course ids.")
-  @Default.String("ALL")
-  String getCourses();
-
-  void setCourses(String value);
 
   @Description(
       "Seconds between two renewal passes of the streaming job; registrations last 7 days, so "

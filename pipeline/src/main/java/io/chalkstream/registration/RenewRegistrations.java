@@ -2,12 +2,14 @@ package io.chalkstream.registration;
 
 import com.google.api.client.util.Sleeper;
 import com.google.api.services.classroom.Classroom;
-import io.chalkstream.enrich.ClassroomClientConfig;
-import io.chalkstream.enrich.RetryPolicy;
-import io.chalkstream.sink.Table;
+import io.chalkstream.classroom.ClassroomClientConfig;
+import io.chalkstream.classroom.RetryPolicy;
+import io.chalkstream.history.Table;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SetCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -15,6 +17,9 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -23,16 +28,50 @@ import org.joda.time.Instant;
 /**
  * Runs a renewal pass for each tick (a single tick for {@code ./chalkstream renew}, a
  * {@code PeriodicImpulse} in the streaming job) and emits one {@code registrations} row per
- * attempt ({@link #ROWS}) and the ids each pass registered ({@link #PASSES}).
+ * attempt and the ids each pass registered ({@link Result}).
  */
-public final class RenewRegistrations extends PTransform<PCollection<Instant>, PCollectionTuple> {
-  /** One {@code registrations} row per attempt. */
-  public static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  /**
-   * One element per pass: the ids it registered (possibly none). A pass arrives whole, so the
-   * FILTER stage never judges a notification against half a pass.
-   */
-  public static final TupleTag<Set<String>> PASSES = new TupleTag<>() {};
+public final class RenewRegistrations
+    extends PTransform<PCollection<Instant>, RenewRegistrations.Result> {
+
+  /** What the passes produced, under tags of the producing instance. */
+  public static final class Result implements POutput {
+    private final TupleTag<Row> rowsTag;
+    private final TupleTag<Set<String>> passesTag;
+    private final PCollectionTuple tuple;
+
+    private Result(PCollectionTuple tuple, TupleTag<Row> rowsTag, TupleTag<Set<String>> passesTag) {
+      this.tuple = tuple;
+      this.rowsTag = rowsTag;
+      this.passesTag = passesTag;
+    }
+
+    /** One {@code registrations} row per attempt. */
+    public PCollection<Row> rows() {
+      return tuple.get(rowsTag);
+    }
+
+    /**
+     * One element per pass: the ids it registered (possibly none). A pass arrives whole, so the
+     * FILTER stage never judges a notification against half a pass.
+     */
+    public PCollection<Set<String>> passes() {
+      return tuple.get(passesTag);
+    }
+
+    @Override
+    public Pipeline getPipeline() {
+      return tuple.getPipeline();
+    }
+
+    @Override
+    public Map<TupleTag<?>, PValue> expand() {
+      return tuple.expand();
+    }
+
+    @Override
+    public void finishSpecifyingOutput(String transformName, PInput input,
+        PTransform<?, ?> transform) {}
+  }
 
   private final ClassroomClientConfig client;
   private final String topic;
@@ -60,13 +99,15 @@ public final class RenewRegistrations extends PTransform<PCollection<Instant>, P
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Instant> ticks) {
+  public Result expand(PCollection<Instant> ticks) {
+    TupleTag<Row> rows = new TupleTag<>();
+    TupleTag<Set<String>> passes = new TupleTag<>();
     PCollectionTuple out = ticks.apply("RenewalPass",
-        ParDo.of(new PassFn(client, topic, desired, policy))
-            .withOutputTags(ROWS, TupleTagList.of(PASSES)));
-    out.get(ROWS).setRowSchema(Table.REGISTRATIONS.beamSchema());
-    out.get(PASSES).setCoder(SetCoder.of(StringUtf8Coder.of()));
-    return out;
+        ParDo.of(new PassFn(client, topic, desired, policy, rows, passes))
+            .withOutputTags(rows, TupleTagList.of(passes)));
+    out.get(rows).setRowSchema(Table.REGISTRATIONS.beamSchema());
+    out.get(passes).setCoder(SetCoder.of(StringUtf8Coder.of()));
+    return new Result(out, rows, passes);
   }
 
   static Row toRow(RenewalPass.Attempt a) {
@@ -88,19 +129,29 @@ public final class RenewRegistrations extends PTransform<PCollection<Instant>, P
     private final String topic;
     private final DesiredFeeds desired;
     private final RetryPolicy policy;
+    private final TupleTag<Row> rows;
+    private final TupleTag<Set<String>> passes;
     private transient Classroom client;
 
     PassFn(ClassroomClientConfig clientConfig, String topic, DesiredFeeds desired,
-        RetryPolicy policy) {
+        RetryPolicy policy, TupleTag<Row> rows, TupleTag<Set<String>> passes) {
       this.clientConfig = clientConfig;
       this.topic = topic;
       this.desired = desired;
       this.policy = policy;
+      this.rows = rows;
+      this.passes = passes;
     }
 
     @Setup
     public void setup() throws Exception {
       client = clientConfig.newClient();
+    }
+
+    @Teardown
+    public void teardown() throws Exception {
+      ClassroomClientConfig.release(client);
+      client = null;
     }
 
     @ProcessElement
@@ -109,12 +160,12 @@ public final class RenewRegistrations extends PTransform<PCollection<Instant>, P
           Sleeper.DEFAULT, Clock.systemUTC());
       Set<String> registered = new TreeSet<>();
       for (RenewalPass.Attempt a : pass.run(client)) {
-        out.get(ROWS).output(toRow(a));
+        out.get(rows).output(toRow(a));
         if (a.ok() && a.registrationId() != null) {
           registered.add(a.registrationId());
         }
       }
-      out.get(PASSES).output(registered);
+      out.get(passes).output(registered);
     }
   }
 }

@@ -2,10 +2,10 @@ package io.chalkstream.snapshot;
 
 import io.chalkstream.enrich.EnrichedChange;
 import io.chalkstream.enrich.EnrichmentStatus;
+import io.chalkstream.history.ChangeRows;
+import io.chalkstream.history.Table;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCollection;
-import io.chalkstream.sink.ChangeRows;
-import io.chalkstream.sink.Table;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package io.chalkstream.snapshot;
 
-import io.chalkstream.sink.Table;
-import io.chalkstream.sink.TableRows;
+import io.chalkstream.history.HistoryRows;
+import io.chalkstream.history.Table;
+import io.chalkstream.history.TableRows;
+import io.chalkstream.privacy.PiiPolicy;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,10 +43,10 @@ import org.joda.time.Instant;
  * state ({@link Drift}s of the {@code *_current} views), per change table: each difference is a
  * {@code reconciliation} row, and with repair the snapshot row that brings the history in line
  * (a NOT_FOUND SNAPSHOT row for what is gone). A resource is called gone only when its list was
- * read to the end ({@link SnapshotClassroom#READ}).
+ * read to the end ({@link SnapshotClassroom.Result#readLists()}).
  */
 public final class ReconcileWithHistory
-    extends PTransform<PCollectionTuple, PCollectionTuple> {
+    extends PTransform<SnapshotClassroom.Result, HistoryRows> {
   /**
    * The history's current state of a change table (e.g. its {@code *_current} view read from
    * DuckDB or BigQuery), read by the workers: a large history is not carried in the job graph.
@@ -57,30 +59,29 @@ public final class ReconcileWithHistory
   private final transient History history;
   private final Instant checkedAt;
   private final boolean repair;
+  private final PiiPolicy pii;
 
-  /**
-   * The input holds the snapshot's rows under {@link TableRows#tag} and its read lists under
-   * {@link SnapshotClassroom#READ}.
-   */
-  public ReconcileWithHistory(History history, Instant checkedAt, boolean repair) {
+  /** The snapshot's changes become rows with personal data as {@code pii} says, then compared. */
+  public ReconcileWithHistory(History history, Instant checkedAt, boolean repair, PiiPolicy pii) {
     this.history = history;
     this.checkedAt = checkedAt;
     this.repair = repair;
+    this.pii = pii;
   }
 
   @Override
-  public PCollectionTuple expand(PCollectionTuple snapshot) {
-    PCollectionView<List<String>> read = snapshot.get(SnapshotClassroom.READ)
-        .apply("ReadLists", View.asList());
+  public HistoryRows expand(SnapshotClassroom.Result snapshot) {
+    PCollectionView<List<String>> read = snapshot.readLists().apply("ReadLists", View.asList());
+    HistoryRows rows = snapshot.changes().apply("ToChangeRows", new TableRows.FromChanges(pii));
     PCollectionList<Row> differences = PCollectionList.empty(snapshot.getPipeline());
-    PCollectionTuple out = PCollectionTuple.empty(snapshot.getPipeline());
+    HistoryRows out = HistoryRows.empty(snapshot.getPipeline());
     for (Table table : Table.CHANGE_TABLES) {
       String name = table.tableName();
-      TupleTag<Row> classroomTag = new TupleTag<>("classroom") {};
-      TupleTag<Drift> historyTag = new TupleTag<>("history") {};
-      TupleTag<Row> repairTag = TableRows.tag(table);
-      TupleTag<Row> differenceTag = TableRows.tag(Table.RECONCILIATION);
-      PCollection<KV<Integer, Row>> inClassroom = snapshot.get(TableRows.tag(table))
+      TupleTag<Row> classroomTag = new TupleTag<>("classroom");
+      TupleTag<Drift> historyTag = new TupleTag<>("history");
+      TupleTag<Row> repairTag = new TupleTag<>();
+      TupleTag<Row> differenceTag = new TupleTag<>();
+      PCollection<KV<Integer, Row>> inClassroom = rows.get(table)
           .apply("Shard " + name, MapElements
               .into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
               .via((Row row) -> KV.of(shard(Drift.of(table, row::getValue)), row)))
@@ -100,10 +101,10 @@ public final class ReconcileWithHistory
               .withOutputTags(differenceTag, TupleTagList.of(repairTag)));
       differences = differences.and(compared.get(differenceTag)
           .setCoder(SchemaCoder.of(Table.RECONCILIATION.beamSchema())));
-      out = out.and(repairTag, compared.get(repairTag)
+      out = out.and(table, compared.get(repairTag)
           .setCoder(SchemaCoder.of(table.beamSchema())));
     }
-    return out.and(TableRows.tag(Table.RECONCILIATION),
+    return out.and(Table.RECONCILIATION,
         differences.apply("FlattenDifferences", Flatten.pCollections())
             .setCoder(SchemaCoder.of(Table.RECONCILIATION.beamSchema())));
   }

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.util.Sleeper;
 import com.google.api.services.classroom.Classroom;
+import io.chalkstream.classroom.BatchedCalls;
+import io.chalkstream.classroom.ClassroomClientConfig;
+import io.chalkstream.classroom.PagedLists;
+import io.chalkstream.classroom.RetryPolicy;
 import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.deadletter.DeadLetterCoder;
 import io.chalkstream.deadletter.Stage;
-import io.chalkstream.enrich.BatchedCalls;
-import io.chalkstream.enrich.ClassroomClientConfig;
 import io.chalkstream.enrich.EnrichedChange;
 import io.chalkstream.enrich.EnrichedChangeCoder;
 import io.chalkstream.enrich.EnrichmentStatus;
-import io.chalkstream.enrich.PagedLists;
-import io.chalkstream.enrich.RetryPolicy;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCollection;
 import io.chalkstream.registration.CourseSelection;
@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -42,6 +43,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -55,16 +59,64 @@ import org.joda.time.Instant;
  * id that names the snapshot and the resource ({@link #messageId}). A list that cannot be read
  * becomes an ENRICH dead letter saying which, and the rest of the snapshot goes on.
  */
-public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple> {
+public final class SnapshotClassroom extends PTransform<PBegin, SnapshotClassroom.Result> {
   public static final String EVENT_TYPE = "SNAPSHOT";
-  public static final TupleTag<EnrichedChange> CHANGES = new TupleTag<>() {};
-  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
-  /**
-   * The lists read to their end, as {@link #listName}: what a comparison may call complete (a
-   * resource missing from a list that failed is not gone).
-   */
-  public static final TupleTag<String> READ = new TupleTag<>() {};
-  private static final TupleTag<String> COURSES = new TupleTag<>() {};
+
+  /** What a snapshot read, under tags of the producing instance; reconciliation's input. */
+  public static final class Result implements PInput, POutput {
+    private final Pipeline pipeline;
+    private final Map<TupleTag<?>, PValue> all = new LinkedHashMap<>();
+    private final PCollection<EnrichedChange> changes;
+    private final PCollection<DeadLetter> deadLetters;
+    private final PCollection<String> readLists;
+
+    private Result(Pipeline pipeline, PCollection<EnrichedChange> changes,
+        PCollection<DeadLetter> deadLetters, PCollection<String> readLists) {
+      this.pipeline = pipeline;
+      this.changes = changes;
+      this.deadLetters = deadLetters;
+      this.readLists = readLists;
+      all.put(new TupleTag<EnrichedChange>(), changes);
+      all.put(new TupleTag<DeadLetter>(), deadLetters);
+      all.put(new TupleTag<String>(), readLists);
+    }
+
+    /** One SNAPSHOT change per resource read. */
+    public PCollection<EnrichedChange> changes() {
+      return changes;
+    }
+
+    /** One ENRICH dead letter per list that could not be read. */
+    public PCollection<DeadLetter> deadLetters() {
+      return deadLetters;
+    }
+
+    /**
+     * The lists read to their end, as {@link #listName}: what a comparison may call complete (a
+     * resource missing from a list that failed is not gone).
+     */
+    public PCollection<String> readLists() {
+      return readLists;
+    }
+
+    public <O extends POutput> O apply(String name, PTransform<Result, O> transform) {
+      return Pipeline.applyTransform(name, this, transform);
+    }
+
+    @Override
+    public Pipeline getPipeline() {
+      return pipeline;
+    }
+
+    @Override
+    public Map<TupleTag<?>, PValue> expand() {
+      return all;
+    }
+
+    @Override
+    public void finishSpecifyingOutput(String transformName, PInput input,
+        PTransform<?, ?> transform) {}
+  }
 
   // Four lists a course: a batch of 12 courses is one HTTP batch of 48 first pages.
   private static final int COURSES_PER_BATCH = 12;
@@ -100,31 +152,37 @@ public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple
   }
 
   @Override
-  public PCollectionTuple expand(PBegin begin) {
+  public Result expand(PBegin begin) {
+    TupleTag<String> courseIds = new TupleTag<>();
+    TupleTag<DeadLetter> courseFailures = new TupleTag<>();
     PCollectionTuple listed = begin
         .apply("SnapshotTime", Create.of(at.getMillis()))
-        .apply("ListCourses", ParDo.of(new ListCoursesFn(classroom, policy, courses, at))
-            .withOutputTags(COURSES, TupleTagList.of(DEAD_LETTERS)));
-    listed.get(COURSES).setCoder(StringUtf8Coder.of());
-    listed.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
-    PCollectionTuple read = listed.get(COURSES)
+        .apply("ListCourses", ParDo.of(new ListCoursesFn(classroom, policy, courses, at,
+                courseIds, courseFailures))
+            .withOutputTags(courseIds, TupleTagList.of(courseFailures)));
+    listed.get(courseIds).setCoder(StringUtf8Coder.of());
+    listed.get(courseFailures).setCoder(DeadLetterCoder.of());
+    TupleTag<EnrichedChange> changes = new TupleTag<>();
+    TupleTag<DeadLetter> listFailures = new TupleTag<>();
+    TupleTag<String> readLists = new TupleTag<>();
+    PCollectionTuple read = listed.get(courseIds)
         .apply("SpreadCourses", WithKeys.<Integer, String>of(c -> Math.floorMod(c.hashCode(), SHARDS))
             .withKeyType(TypeDescriptors.integers()))
         .apply("BatchCourses", GroupIntoBatches.ofSize(COURSES_PER_BATCH))
-        .apply("ListCourseResources", ParDo.of(new ListResourcesFn(classroom, policy, at))
-            .withOutputTags(CHANGES, TupleTagList.of(DEAD_LETTERS).and(READ)));
-    read.get(CHANGES).setCoder(EnrichedChangeCoder.of());
-    read.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
-    read.get(READ).setCoder(StringUtf8Coder.of());
-    PCollection<DeadLetter> failures = PCollectionList.of(listed.get(DEAD_LETTERS))
-        .and(read.get(DEAD_LETTERS))
-        .apply("FlattenFailures", Flatten.pCollections());
-    return PCollectionTuple.of(CHANGES, read.get(CHANGES))
-        .and(DEAD_LETTERS, failures)
-        .and(READ, read.get(READ));
+        .apply("ListCourseResources", ParDo.of(new ListResourcesFn(classroom, policy, at,
+                changes, listFailures, readLists))
+            .withOutputTags(changes, TupleTagList.of(listFailures).and(readLists)));
+    read.get(changes).setCoder(EnrichedChangeCoder.of());
+    read.get(listFailures).setCoder(DeadLetterCoder.of());
+    read.get(readLists).setCoder(StringUtf8Coder.of());
+    PCollection<DeadLetter> failures = PCollectionList.of(listed.get(courseFailures))
+        .and(read.get(listFailures))
+        .apply("FlattenFailures", Flatten.pCollections())
+        .setCoder(DeadLetterCoder.of());
+    return new Result(begin.getPipeline(), read.get(changes), failures, read.get(readLists));
   }
 
-  /** How {@link #READ} names the list of {@code collection} in {@code course}. */
+  /** How {@link Result#readLists()} names the list of {@code collection} in {@code course}. */
   public static String listName(NotificationCollection collection, String course) {
     return collection.wireName() + "/" + course;
   }
@@ -141,14 +199,18 @@ public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple
     private final RetryPolicy policy;
     private final CourseSelection courses;
     private final Instant at;
+    private final TupleTag<String> courseIds;
+    private final TupleTag<DeadLetter> failures;
     private transient Classroom client;
 
     ListCoursesFn(ClassroomClientConfig classroom, RetryPolicy policy, CourseSelection courses,
-        Instant at) {
+        Instant at, TupleTag<String> courseIds, TupleTag<DeadLetter> failures) {
       this.classroom = classroom;
       this.policy = policy;
       this.courses = courses;
       this.at = at;
+      this.courseIds = courseIds;
+      this.failures = failures;
     }
 
     @Setup
@@ -156,15 +218,21 @@ public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple
       client = classroom.newClient();
     }
 
+    @Teardown
+    public void teardown() throws IOException {
+      ClassroomClientConfig.release(client);
+      client = null;
+    }
+
     @ProcessElement
     public void process(MultiOutputReceiver out) throws InterruptedException {
       try {
         for (String course : courses.resolve(client, policy, classroom.throttle(),
             Sleeper.DEFAULT)) {
-          out.get(COURSES).output(course);
+          out.get(courseIds).output(course);
         }
       } catch (IOException e) {
-        out.get(DEAD_LETTERS).output(failure(at, "courses", e.getMessage()));
+        out.get(failures).output(failure(at, "courses", e.getMessage()));
       }
     }
   }
@@ -174,20 +242,37 @@ public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple
     private final ClassroomClientConfig classroom;
     private final RetryPolicy policy;
     private final Instant at;
+    private final TupleTag<EnrichedChange> changes;
+    private final TupleTag<DeadLetter> failures;
+    private final TupleTag<String> readLists;
     private final Counter resources = Metrics.counter("chalkstream", "snapshot_resources");
     private final Counter failedLists = Metrics.counter("chalkstream", "snapshot_lists_failed");
+    private transient Classroom client;
     private transient PagedLists lists;
 
-    ListResourcesFn(ClassroomClientConfig classroom, RetryPolicy policy, Instant at) {
+    ListResourcesFn(ClassroomClientConfig classroom, RetryPolicy policy, Instant at,
+        TupleTag<EnrichedChange> changes, TupleTag<DeadLetter> failures,
+        TupleTag<String> readLists) {
       this.classroom = classroom;
       this.policy = policy;
       this.at = at;
+      this.changes = changes;
+      this.failures = failures;
+      this.readLists = readLists;
     }
 
     @Setup
     public void setup() throws IOException {
-      lists = new PagedLists(new BatchedCalls(classroom.newClient(), policy, classroom.throttle(),
+      client = classroom.newClient();
+      lists = new PagedLists(new BatchedCalls(client, policy, classroom.throttle(),
           BatchedCalls.CounterNames.LISTS, Sleeper.DEFAULT, Clock.systemUTC()));
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      ClassroomClientConfig.release(client);
+      client = null;
+      lists = null;
     }
 
     private record Key(String course, NotificationCollection collection) {
@@ -211,15 +296,15 @@ public final class SnapshotClassroom extends PTransform<PBegin, PCollectionTuple
         PagedLists.Listing listing = e.getValue();
         if (!listing.ok()) {
           failedLists.inc();
-          out.get(DEAD_LETTERS).output(failure(at,
+          out.get(failures).output(failure(at,
               listName(key.collection(), key.course()), listing.failure().error()));
           continue;
         }
         for (String item : listing.items()) {
-          out.get(CHANGES).output(change(key, item));
+          out.get(changes).output(change(key, item));
           resources.inc();
         }
-        out.get(READ).output(listName(key.collection(), key.course()));
+        out.get(readLists).output(listName(key.collection(), key.course()));
       }
     }
 

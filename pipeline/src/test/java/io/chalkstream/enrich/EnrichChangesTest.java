@@ -8,14 +8,18 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import com.google.api.services.classroom.model.Student;
+import io.chalkstream.classroom.ClassroomClientConfig;
+import io.chalkstream.classroom.ClassroomOptions;
+import io.chalkstream.classroom.RetryPolicy;
 import io.chalkstream.deadletter.DeadLetter;
 import io.chalkstream.deadletter.Stage;
-import io.chalkstream.local.ClassroomTestServer;
-import io.chalkstream.local.Faults.Fault;
-import io.chalkstream.local.School;
+import io.chalkstream.deadletter.WithDeadLetters;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCoder;
 import io.chalkstream.notification.NotificationCollection;
+import io.chalkstream.simulator.ClassroomSimulator;
+import io.chalkstream.simulator.Faults.Fault;
+import io.chalkstream.simulator.School;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -40,14 +43,14 @@ public class EnrichChangesTest {
 
   private static final AtomicInteger IDS = new AtomicInteger();
   private School school;
-  private ClassroomTestServer server;
+  private ClassroomSimulator server;
   private String course;
   private List<Student> students;
 
   @Before
   public void setUp() throws Exception {
     school = School.synthetic(7, 2, 130, 2);
-    server = ClassroomTestServer.start(school);
+    server = ClassroomSimulator.start(school);
     course = school.courses().get(0).getId();
     students = school.students(course);
   }
@@ -169,12 +172,12 @@ public class EnrichChangesTest {
     String deletedId = deleted.messageId();
     String brokenId = broken.messageId();
 
-    PCollectionTuple out = p.apply(Create.of(KV.of("courses.students|" + course,
+    WithDeadLetters<EnrichedChange> out = p.apply(Create.of(KV.of("courses.students|" + course,
             (Iterable<Notification>) pane))
             .withCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(NotificationCoder.of()))))
         .apply(new EnrichChanges(config(), fastRetries(2)));
 
-    PAssert.that(out.get(EnrichChanges.CHANGES)).satisfies(changes -> {
+    PAssert.that(out.output()).satisfies(changes -> {
       List<EnrichedChange> all = new ArrayList<>();
       changes.forEach(all::add);
       assertEquals("one row per notification", 7, all.size());
@@ -192,7 +195,7 @@ public class EnrichChangesTest {
       }
       return null;
     });
-    PAssert.that(out.get(EnrichChanges.DEAD_LETTERS)).satisfies(dls -> {
+    PAssert.that(out.deadLetters()).satisfies(dls -> {
       List<DeadLetter> all = new ArrayList<>();
       dls.forEach(all::add);
       assertEquals(1, all.size());

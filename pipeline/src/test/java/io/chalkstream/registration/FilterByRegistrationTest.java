@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.chalkstream.deadletter.DeadLetter;
+import io.chalkstream.deadletter.WithDeadLetters;
 import io.chalkstream.notification.Notification;
 import io.chalkstream.notification.NotificationCoder;
 import io.chalkstream.notification.NotificationCollection;
@@ -19,7 +20,6 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -51,14 +51,14 @@ public class FilterByRegistrationTest {
         Set.of("renewed-now"), Set.of("renewed-now", "renewed-too"))
         .withCoder(SetCoder.of(StringUtf8Coder.of())));
 
-    PCollectionTuple out = in.apply(FilterByRegistration.knowing(Create.of("known-at-start"))
+    WithDeadLetters<Notification> out = in.apply(FilterByRegistration.knowing(Create.of("known-at-start"))
         .andRenewals(renewals));
 
-    PAssert.that(out.get(FilterByRegistration.ACCEPTED)
+    PAssert.that(out.output()
             .apply("AcceptedIds", MapElements.into(TypeDescriptors.strings())
                 .via(Notification::messageId)))
         .containsInAnyOrder("m1", "m2");
-    PAssert.that(out.get(FilterByRegistration.DEAD_LETTERS)).satisfies(letters -> {
+    PAssert.that(out.deadLetters()).satisfies(letters -> {
       Map<String, String> errors = new java.util.TreeMap<>();
       for (DeadLetter d : letters) {
         assertEquals("FILTER", d.stage().name());

@@ -10,13 +10,13 @@ import com.google.api.client.util.Sleeper;
 import com.google.api.services.classroom.Classroom;
 import com.google.api.services.classroom.model.Course;
 import com.google.api.services.classroom.model.Registration;
-import io.chalkstream.enrich.CallThrottle;
-import io.chalkstream.enrich.ClassroomClientConfig;
-import io.chalkstream.enrich.RetryPolicy;
-import io.chalkstream.local.ClassroomTestServer;
-import io.chalkstream.local.Faults.Fault;
-import io.chalkstream.local.MutableClock;
-import io.chalkstream.local.School;
+import io.chalkstream.classroom.CallThrottle;
+import io.chalkstream.classroom.ClassroomClientConfig;
+import io.chalkstream.classroom.RetryPolicy;
+import io.chalkstream.simulator.ClassroomSimulator;
+import io.chalkstream.simulator.Faults.Fault;
+import io.chalkstream.simulator.MutableClock;
+import io.chalkstream.simulator.School;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,13 +35,13 @@ public class RenewalPassTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-09-01T07:00:00Z"));
   private School school;
-  private ClassroomTestServer server;
+  private ClassroomSimulator server;
   private Classroom client;
 
   @Before
   public void setUp() throws Exception {
     school = School.synthetic(5, 10, 3, 1, clock); // courses 4 and 9 are ARCHIVED
-    server = ClassroomTestServer.start(school);
+    server = ClassroomSimulator.start(school);
     client = ClassroomClientConfig.forRegistrations(options("ALL", "ROSTER,COURSE_WORK", true))
         .newClient();
   }

@@ -11,7 +11,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chalkstream.pipeline.FlexTemplateMain;
+import io.chalkstream.cli.FlexTemplateMain;
 import io.chalkstream.templates.Scripts.Call;
 import io.chalkstream.templates.Scripts.Cloud;
 import io.chalkstream.templates.Scripts.Result;
@@ -41,18 +41,30 @@ public class BuildAndRunScriptTest {
         IMAGE));
     assertEquals(2, calls.size());
     String root = Repo.root().toString();
-    assertEquals(List.of("mvn", "-B", "-q", "-f", root + "/pom.xml", "-DskipTests", "package"),
-        calls.get(0).argv());
+    assertEquals(List.of("mvn", "-B", "-q", "-f", root + "/pom.xml", "-P", "dataflow-jar", "-pl",
+        "pipeline", "-am", "-DskipTests", "package"), calls.get(0).argv());
     Call build = calls.get(1);
     assertTrue(build.toString(), build.is("dataflow", "flex-template", "build", SPEC));
     assertEquals("JAVA", build.flag("sdk-language"));
     assertEquals("JAVA17", build.flag("flex-template-base-image"));
     assertEquals(IMAGE, build.flag("image-gcr-path"));
-    assertEquals(root + "/pipeline/target/chalkstream.jar", build.flag("jar"));
+    assertEquals(root + "/pipeline/target/chalkstream-dataflow.jar", build.flag("jar"));
     assertEquals("FLEX_TEMPLATE_JAVA_MAIN_CLASS=" + FlexTemplateMain.class.getName(),
         build.flag("env"));
     assertEquals(root + "/templates/metadata.json", build.flag("metadata-file"));
     assertEquals(PROJECT, build.flag("project"));
+  }
+
+  @Test
+  public void jarOnlyBuildsTheDataflowJarAndNoTemplate() {
+    List<Call> calls = executed(Scripts.run("build.sh", Cloud.FORBIDDEN, "--dry-run",
+        "--jar-only"));
+    assertEquals(1, calls.size());
+    assertTrue(calls.get(0).toString(), calls.get(0).argv().containsAll(
+        List.of("mvn", "-P", "dataflow-jar", "package")));
+    Result extra = Scripts.run("build.sh", Cloud.FORBIDDEN, "--dry-run", "--jar-only", SPEC);
+    assertEquals(2, extra.exit());
+    assertThat(extra.err(), containsString("--jar-only takes no other argument"));
   }
 
   @Test

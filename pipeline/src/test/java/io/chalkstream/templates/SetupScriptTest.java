@@ -12,8 +12,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import io.chalkstream.query.Views;
-import io.chalkstream.sink.Table;
+import io.chalkstream.history.Table;
+import io.chalkstream.history.Views;
 import io.chalkstream.templates.Scripts.Call;
 import io.chalkstream.templates.Scripts.Cloud;
 import io.chalkstream.templates.Scripts.Result;

@@ -7,11 +7,11 @@ import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chalkstream.pipeline.ChalkstreamOptions;
-import io.chalkstream.pipeline.FlexTemplateMain;
-import io.chalkstream.pipeline.OptionsHelp;
-import io.chalkstream.sink.BigQuerySink;
-import io.chalkstream.sink.BigQuerySinkOptions;
+import io.chalkstream.cli.FlexTemplateMain;
+import io.chalkstream.cli.OptionsHelp;
+import io.chalkstream.history.BigQuerySink;
+import io.chalkstream.history.BigQuerySinkOptions;
+import io.chalkstream.stream.ChalkstreamOptions;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
