@@ -53,15 +53,6 @@ public final class HistoryRows implements PInput, POutput {
     return new HistoryRows(pipeline, all);
   }
 
-  /** These rows and all of {@code more}: the two share no table. */
-  public HistoryRows and(HistoryRows more) {
-    HistoryRows all = this;
-    for (Map.Entry<Table, PCollection<Row>> e : more.rows.entrySet()) {
-      all = all.and(e.getKey(), e.getValue());
-    }
-    return all;
-  }
-
   public boolean has(Table table) {
     return rows.containsKey(table);
   }
