@@ -14,6 +14,7 @@ import com.google.api.services.classroom.ClassroomRequest;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * a failed or unreadable batch response) is collected, the round sleeps once for the client
  * library's exponential backoff (with jitter) or the largest {@code Retry-After} the server asked
  * for, and only the failed calls are sent again.
+ *
+ * <p>Quota is not a fault: a 429 {@code RESOURCE_EXHAUSTED} (Classroom sends no
+ * {@code Retry-After}) tells the {@link CallThrottle} to slow down and pause, and the call waits
+ * its turn again, with no limit on attempts, until the retry time limit
+ * ({@code --enrichMaxRetrySeconds}) is spent.
  */
 public final class BatchedCalls {
   public static final int MAX_BATCH_SIZE = 50;
@@ -55,6 +61,9 @@ public final class BatchedCalls {
     /** List calls: course discovery, snapshots. */
     public static final CounterNames LISTS =
         new CounterNames("list_calls", "list_batch_requests", "list_retries");
+    /** List calls that answer a pane's changes in place of gets. */
+    public static final CounterNames COURSE_LISTS = new CounterNames("course_list_calls",
+        "course_list_batch_requests", "course_list_retries");
   }
 
   /**
@@ -77,6 +86,7 @@ public final class BatchedCalls {
   private final Counter calls;
   private final Counter batches;
   private final Counter retries;
+  private final Counter quotaRefusals = Metrics.counter("chalkstream", "quota_refusals");
 
   public BatchedCalls(Classroom client, RetryPolicy policy, CallThrottle throttle,
       CounterNames names, Sleeper sleeper, Clock clock) {
@@ -90,37 +100,62 @@ public final class BatchedCalls {
     this.retries = Metrics.counter("chalkstream", names.retries());
   }
 
-  /** Sends every call, retrying transient failures; every key gets an outcome. */
+  /**
+   * Sends every call, retrying transient failures; every key gets an outcome. A call refused for
+   * quota (429) is retried until the retry time limit, however many times it is refused, while
+   * the throttle slows down; other transient failures also count against the attempt limit.
+   */
   public <K> Map<K, Outcome> execute(Map<K, Call> calls) throws InterruptedException {
     Map<K, Outcome> outcomes = new LinkedHashMap<>();
+    Map<K, Integer> faults = new HashMap<>();
     List<K> pending = new ArrayList<>(calls.keySet());
     BackOff backOff = policy.newBackOff();
-    int attempt = 0;
+    BackOff quotaBackOff = RetryPolicy.quotaBackOff();
+    long startedAt = now();
+    int round = 0;
     while (!pending.isEmpty()) {
-      attempt++;
-      Round<K> round = new Round<>();
+      round++;
+      Round<K> failures = new Round<>();
       for (int from = 0; from < pending.size(); from += MAX_BATCH_SIZE) {
         List<K> chunk = pending.subList(from, Math.min(pending.size(), from + MAX_BATCH_SIZE));
-        throttle.acquire(chunk.size());
-        sendBatch(chunk, calls, outcomes, round);
+        CallThrottle.Ticket ticket = throttle.acquire(chunk.size());
+        int refusedBefore = failures.quotaRefusals;
+        int answeredBefore = outcomes.size();
+        sendBatch(chunk, calls, outcomes, failures);
+        throttle.accepted(outcomes.size() - answeredBefore);
+        if (failures.quotaRefusals > refusedBefore) {
+          throttle.refused(ticket);
+        }
       }
-      pending = new ArrayList<>(round.retry.keySet());
+      quotaRefusals.inc(failures.quotaRefusals);
+      pending = new ArrayList<>();
+      boolean timeLeft = now() - startedAt < policy.maxElapsedMillis();
+      for (Map.Entry<K, Failure> f : failures.retry.entrySet()) {
+        K key = f.getKey();
+        Failure last = f.getValue();
+        int attempts = last.quota() ? faults.getOrDefault(key, 0)
+            : faults.merge(key, 1, Integer::sum);
+        if (attempts >= policy.maxAttempts() || !timeLeft) {
+          String limit = timeLeft ? ""
+              : " (retry time limit of " + policy.maxElapsedMillis() / 1000 + " s reached)";
+          outcomes.put(key, new Outcome(last.status(), null, "gave up after " + round
+              + " attempt(s): " + last.error() + limit, true, now()));
+        } else {
+          pending.add(key);
+        }
+      }
       if (pending.isEmpty()) {
         break;
       }
-      long wait = nextWait(backOff, round.retryAfterMillis);
-      if (attempt >= policy.maxAttempts() || wait == BackOff.STOP) {
-        String why = "gave up after " + attempt + " attempt(s): ";
-        String limit = attempt >= policy.maxAttempts() ? "" : " (retry time limit reached)";
-        for (K key : pending) {
-          Failure last = round.retry.get(key);
-          outcomes.put(key, new Outcome(last.status(), null, why + last.error() + limit, true,
-              now()));
-        }
-        break;
-      }
       this.retries.inc(pending.size());
-      sleeper.sleep(wait);
+      // A paced budget already waits out quota (it slowed down and paused); an unpaced one backs
+      // off here.
+      long wait = !failures.onlyQuota() ? nextWait(backOff, failures.retryAfterMillis)
+          : throttle.paced() ? Math.min(failures.retryAfterMillis, MAX_RETRY_AFTER_MILLIS)
+          : nextWait(quotaBackOff, failures.retryAfterMillis);
+      if (wait > 0) {
+        sleeper.sleep(Math.min(wait, Math.max(1, policy.maxElapsedMillis() - (now() - startedAt))));
+      }
     }
     return outcomes;
   }
@@ -129,24 +164,32 @@ public final class BatchedCalls {
     try {
       long next = backOff.nextBackOffMillis();
       if (next == BackOff.STOP) {
-        return BackOff.STOP;
+        next = policy.maxBackoffMillis();
       }
       return Math.max(next, Math.min(retryAfterMillis, MAX_RETRY_AFTER_MILLIS));
     } catch (IOException e) {
-      return BackOff.STOP;
+      return policy.maxBackoffMillis();
     }
   }
 
-  private record Failure(int status, String error) {}
+  private record Failure(int status, String error, boolean quota) {}
 
   /** The failures of one round that are worth another try. */
   private static final class Round<K> {
     final Map<K, Failure> retry = new LinkedHashMap<>();
     long retryAfterMillis;
+    int quotaRefusals;
 
     void retry(K key, int status, String error, long retryAfter) {
-      retry.putIfAbsent(key, new Failure(status, error));
+      boolean quota = status == 429;
+      if (retry.putIfAbsent(key, new Failure(status, error, quota)) == null && quota) {
+        quotaRefusals++;
+      }
       retryAfterMillis = Math.max(retryAfterMillis, retryAfter);
+    }
+
+    boolean onlyQuota() {
+      return retry.values().stream().allMatch(Failure::quota);
     }
   }
 

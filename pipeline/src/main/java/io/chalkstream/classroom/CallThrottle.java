@@ -4,18 +4,38 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Paces Classroom calls to stay inside the API quota. One throttle per rate is shared by every
- * caller in the JVM (enrichment and renewal DoFns on all the runner's threads), so the budget is
- * per worker however many threads call.
+ * The Classroom call budget of one JVM: paces calls to stay inside the API quota, slows down when
+ * the API says the quota is spent anyway, and serves fresh changes before background work. One
+ * budget per rate is shared by every caller in the JVM (enrichment, renewal and list DoFns on all
+ * the runner's threads), so the budget is per worker however many threads call.
  *
  * <p>Pacing is strict, with no stored burst: a batch of n calls may start n intervals after the
  * previous calls were charged. A batch is charged as a whole when it starts, so any 60 s span can
  * hold at most one batch more than the pace allows; the pace is therefore the limit less one full
  * batch per minute, which keeps every 60 s span within the limit.
+ *
+ * <p>Adaptive (additive increase, multiplicative decrease): other apps may spend the same user's
+ * or project's quota, so the real headroom can be less than the budget. A call refused with 429
+ * {@code RESOURCE_EXHAUSTED} halves the pace and pauses every caller for {@value #PAUSE_SECONDS}
+ * s while older calls age out of the API's 60 s window; every accepted call then gives back
+ * 1/budget of the full rate, so a halved pace is whole again after about a minute of calls. The
+ * refusals of calls charged before a slowdown are the same congestion and do not slow it again.
+ * (Beam's Datastore and Firestore IOs throttle adaptively too, by rejecting requests in
+ * proportion to recent refusals; their throttlers are package-private, and a quota with a known
+ * limit is served better by pacing below it.)
+ *
+ * <p>Priorities: {@link #background()} is the same budget for work that can wait (registration
+ * creates, course discovery, snapshot and reconcile lists). While fresh-change calls are queued,
+ * background calls get only a reserved {@value #BACKGROUND_PERCENT} % of the pace, so they never
+ * starve and never hold the gets back by more than one background batch at a time; when no fresh
+ * call waits they take the whole pace.
  */
 public final class CallThrottle {
-  private static final Map<Integer, CallThrottle> SHARED = new ConcurrentHashMap<>();
-  private static final CallThrottle OFF = new CallThrottle(0, Time.SYSTEM);
+  static final int PAUSE_SECONDS = 5;
+  static final int BACKGROUND_PERCENT = 10;
+  private static final double SLOWEST = 1.0 / 32;
+  private static final Map<Integer, Budget> SHARED = new ConcurrentHashMap<>();
+  private static final CallThrottle OFF = new CallThrottle(new Budget(0, Time.SYSTEM), false);
 
   /** The monotonic clock and the sleep the throttle waits with; tests give a simulated one. */
   public interface Time {
@@ -36,53 +56,165 @@ public final class CallThrottle {
     void sleepNanos(long nanos) throws InterruptedException;
   }
 
-  private final long intervalNanos;
-  private final Time time;
-  private long nextFreeNanos;
+  /** A charge of calls: when they may start, and which reservation it was. */
+  public record Ticket(long startNanos, long sequence) {}
 
-  private CallThrottle(int callsPerMinute, Time time) {
-    int pace = callsPerMinute - BatchedCalls.MAX_BATCH_SIZE;
-    this.intervalNanos = callsPerMinute <= 0 ? 0 : 60_000_000_000L / Math.max(1, pace);
-    this.time = time;
+  private final Budget budget;
+  private final boolean background;
+
+  private CallThrottle(Budget budget, boolean background) {
+    this.budget = budget;
+    this.background = background;
   }
 
-  /** The JVM's throttle for {@code callsPerMinute}; 0 or less means no throttle. */
+  /** The JVM's budget of {@code callsPerMinute}; 0 or less means no throttle. */
   public static CallThrottle perMinute(int callsPerMinute) {
     if (callsPerMinute <= 0) {
       return OFF;
     }
-    return SHARED.computeIfAbsent(checked(callsPerMinute), rate -> new CallThrottle(rate,
-        Time.SYSTEM));
+    return new CallThrottle(SHARED.computeIfAbsent(checked(callsPerMinute),
+        rate -> new Budget(rate, Time.SYSTEM)), false);
   }
 
-  /** A throttle of its own (not shared) on {@code time}: for tests and simulations. */
+  /** A budget of its own (not shared) on {@code time}: for tests and simulations. */
   public static CallThrottle perMinute(int callsPerMinute, Time time) {
-    return new CallThrottle(callsPerMinute <= 0 ? 0 : checked(callsPerMinute), time);
+    return new CallThrottle(new Budget(callsPerMinute <= 0 ? 0 : checked(callsPerMinute), time),
+        false);
   }
 
-  private static int checked(int callsPerMinute) {
+  static int checked(int callsPerMinute) {
     if (callsPerMinute <= BatchedCalls.MAX_BATCH_SIZE) {
-      throw new IllegalArgumentException("--maxCallsPerMinute=" + callsPerMinute + " is too low: "
-          + "it must exceed one batch (" + BatchedCalls.MAX_BATCH_SIZE + " calls), or be 0 for "
-          + "no throttle");
+      throw new IllegalArgumentException("a Classroom call budget of " + callsPerMinute
+          + " calls a minute is too low: it must exceed one batch (" + BatchedCalls.MAX_BATCH_SIZE
+          + " calls); raise --maxCallsPerMinute (or lower --maxNumWorkers), or give 0 for no "
+          + "budget");
     }
     return callsPerMinute;
   }
 
+  /** The same budget, for calls that give way to fresh changes. */
+  public CallThrottle background() {
+    return new CallThrottle(budget, true);
+  }
+
+  /** Whether calls are paced at all (false for a budget of 0). */
+  public boolean paced() {
+    return budget.intervalNanos > 0;
+  }
+
+  /** The share of the full pace the budget allows now (1 until the API refuses calls). */
+  public double paceShare() {
+    synchronized (budget) {
+      return budget.share;
+    }
+  }
+
   /** Waits until {@code calls} calls may start, and charges them. */
-  public void acquire(int calls) throws InterruptedException {
-    if (intervalNanos == 0 || calls <= 0) {
+  public Ticket acquire(int calls) throws InterruptedException {
+    if (!paced() || calls <= 0) {
+      return new Ticket(budget.time.nanoTime(), 0);
+    }
+    while (true) {
+      long wait;
+      Ticket ticket;
+      synchronized (budget) {
+        long now = budget.time.nanoTime();
+        ticket = background ? budget.tryBackground(calls, now) : budget.charge(calls, now, true);
+        wait = ticket == null ? budget.backgroundWait(calls, now) : ticket.startNanos() - now;
+      }
+      if (wait > 0) {
+        budget.time.sleepNanos(wait);
+      }
+      if (ticket != null) {
+        return ticket;
+      }
+    }
+  }
+
+  /** The API refused a call of {@code ticket} for quota: slow down and let the window free. */
+  public void refused(Ticket ticket) {
+    if (!paced()) {
       return;
     }
-    long startAt;
-    synchronized (this) {
-      long now = time.nanoTime();
-      startAt = Math.max(now, nextFreeNanos);
-      nextFreeNanos = startAt + calls * intervalNanos;
+    synchronized (budget) {
+      if (ticket.sequence() <= budget.sequenceAtSlowdown) {
+        return; // charged before the last slowdown: the same congestion
+      }
+      long now = budget.time.nanoTime();
+      budget.share = Math.max(SLOWEST, budget.share / 2);
+      budget.sequenceAtSlowdown = budget.sequence;
+      budget.nextFreeNanos = Math.max(budget.nextFreeNanos, now + PAUSE_SECONDS * 1_000_000_000L);
     }
-    long wait = startAt - time.nanoTime();
-    if (wait > 0) {
-      time.sleepNanos(wait);
+  }
+
+  /** The API accepted {@code calls} calls: win back part of the full pace. */
+  public void accepted(int calls) {
+    if (!paced() || calls <= 0) {
+      return;
+    }
+    synchronized (budget) {
+      budget.share = Math.min(1.0, budget.share + calls / (double) budget.callsPerMinute);
+    }
+  }
+
+  /** The state of one budget; guarded by itself. */
+  private static final class Budget {
+    final int callsPerMinute;
+    final long intervalNanos;
+    final Time time;
+    double share = 1.0;
+    long nextFreeNanos;
+    long freshUntilNanos;
+    double backgroundCredit;
+    long creditAtNanos;
+    long sequence;
+    long sequenceAtSlowdown;
+
+    Budget(int callsPerMinute, Time time) {
+      this.callsPerMinute = callsPerMinute;
+      int pace = callsPerMinute - BatchedCalls.MAX_BATCH_SIZE;
+      this.intervalNanos = callsPerMinute <= 0 ? 0 : 60_000_000_000L / Math.max(1, pace);
+      this.time = time;
+      this.creditAtNanos = time.nanoTime();
+    }
+
+    long currentInterval() {
+      return (long) (intervalNanos / share);
+    }
+
+    Ticket charge(int calls, long now, boolean fresh) {
+      long start = Math.max(now, nextFreeNanos);
+      nextFreeNanos = start + calls * currentInterval();
+      if (fresh) {
+        freshUntilNanos = nextFreeNanos;
+      }
+      return new Ticket(start, ++sequence);
+    }
+
+    // Background calls take the pace when no fresh call is queued, else only their credit.
+    Ticket tryBackground(int calls, long now) {
+      accrue(now);
+      if (freshUntilNanos <= now) {
+        return charge(calls, now, false);
+      }
+      if (backgroundCredit >= calls) {
+        backgroundCredit -= calls;
+        return charge(calls, now, false);
+      }
+      return null;
+    }
+
+    long backgroundWait(int calls, long now) {
+      long untilCredit = (long) ((calls - backgroundCredit) * currentInterval() * 100.0
+          / BACKGROUND_PERCENT);
+      return Math.max(1, Math.min(freshUntilNanos - now, untilCredit));
+    }
+
+    // Credit grows at the reserved share of the pace, up to one batch.
+    void accrue(long now) {
+      backgroundCredit = Math.min(BatchedCalls.MAX_BATCH_SIZE, backgroundCredit
+          + (now - creditAtNanos) * (BACKGROUND_PERCENT / 100.0) / currentInterval());
+      creditAtNanos = now;
     }
   }
 }

@@ -34,10 +34,12 @@ public final class ClassroomClientConfig implements Serializable {
   private final List<String> scopes;
   private final int timeoutMillis;
   private final int callsPerMinute;
+  private final boolean background;
+  private final boolean courseLists;
 
   private ClassroomClientConfig(String rootUrl, @Nullable String credentialsFile,
       @Nullable String credentialsSecret, @Nullable String delegatedUser, List<String> scopes,
-      int timeoutMillis, int callsPerMinute) {
+      int timeoutMillis, int callsPerMinute, boolean background, boolean courseLists) {
     this.rootUrl = rootUrl.endsWith("/") ? rootUrl : rootUrl + "/";
     this.credentialsFile = credentialsFile;
     this.credentialsSecret = credentialsSecret;
@@ -45,11 +47,13 @@ public final class ClassroomClientConfig implements Serializable {
     this.scopes = List.copyOf(scopes);
     this.timeoutMillis = timeoutMillis;
     this.callsPerMinute = callsPerMinute;
+    this.background = background;
+    this.courseLists = courseLists;
   }
 
   /** Read-only scopes for the get calls; emails only when asked for. */
   public static ClassroomClientConfig forGets(ClassroomOptions options) {
-    return of(options, readScopes(options), options.getClassroomDelegatedUser());
+    return of(options, readScopes(options), options.getClassroomDelegatedUser(), false);
   }
 
   /**
@@ -62,7 +66,7 @@ public final class ClassroomClientConfig implements Serializable {
     if (listsCourses(options)) {
       scopes.add(ClassroomScopes.CLASSROOM_COURSES_READONLY);
     }
-    return of(options, scopes, options.getClassroomDelegatedUser());
+    return of(options, scopes, options.getClassroomDelegatedUser(), true);
   }
 
   private static List<String> readScopes(ClassroomOptions options) {
@@ -94,7 +98,7 @@ public final class ClassroomClientConfig implements Serializable {
     if (listsCourses(options)) {
       scopes.add(ClassroomScopes.CLASSROOM_COURSES_READONLY);
     }
-    ClassroomClientConfig config = of(options, scopes, null);
+    ClassroomClientConfig config = of(options, scopes, null, true);
     if (!config.isLoopback() && options.getClassroomCredentialsFile() == null
         && options.getClassroomCredentialsSecret() == null) {
       throw new IllegalArgumentException("renewing registrations needs a user's OAuth grant: give "
@@ -106,7 +110,7 @@ public final class ClassroomClientConfig implements Serializable {
   }
 
   private static ClassroomClientConfig of(ClassroomOptions options, List<String> scopes,
-      @Nullable String delegatedUser) {
+      @Nullable String delegatedUser, boolean background) {
     String rootUrl = options.getClassroomRootUrl();
     try {
       URI uri = URI.create(rootUrl);
@@ -126,24 +130,64 @@ public final class ClassroomClientConfig implements Serializable {
     }
     return new ClassroomClientConfig(rootUrl, options.getClassroomCredentialsFile(),
         options.getClassroomCredentialsSecret(), delegatedUser, scopes,
-        options.getClassroomTimeoutSeconds() * 1000, callsPerMinutePerWorker(options));
+        options.getClassroomTimeoutSeconds() * 1000, callsPerMinutePerWorker(options), background,
+        !Boolean.FALSE.equals(options.getCourseLevelFetch()));
   }
 
-  /** The throttle of one JVM: on Dataflow each worker gets its share of the job's budget. */
+  /**
+   * The budget of one JVM: the smaller of the per-user and per-project budgets, split evenly among
+   * the workers that may call at once. The DirectRunner is one JVM; any other runner may run up
+   * to {@code --maxNumWorkers} (autoscaling included), so without it the split is unknown and the
+   * launch is refused rather than let every worker spend the whole budget.
+   */
   static int callsPerMinutePerWorker(ClassroomOptions options) {
-    int budget = options.getMaxCallsPerMinute() == null ? 0 : options.getMaxCallsPerMinute();
-    if (budget < 0) {
-      throw new IllegalArgumentException("--maxCallsPerMinute must be 0 (off) or positive, got "
-          + budget);
+    int user = nonNegative("--maxCallsPerMinute", options.getMaxCallsPerMinute());
+    int project = nonNegative("--maxProjectCallsPerMinute", options.getMaxProjectCallsPerMinute());
+    if (user == 0) {
+      return 0;
     }
+    int budget = project == 0 ? user : Math.min(user, project);
     Class<?> runner = options.getRunner();
-    int share = budget;
-    if (budget > 0 && runner != null && runner.getSimpleName().equals("DataflowRunner")) {
-      int workers = options.as(DataflowPipelineWorkerPoolOptions.class).getMaxNumWorkers();
-      share = workers <= 1 ? budget : budget / workers;
+    if (runner == null || runner.getSimpleName().equals("DirectRunner")) {
+      return CallThrottle.checked(budget);
     }
-    CallThrottle.perMinute(share); // refuses a share too small for one batch, before launch
+    DataflowPipelineWorkerPoolOptions pool = options.as(DataflowPipelineWorkerPoolOptions.class);
+    int workers = pool.getMaxNumWorkers();
+    if (workers <= 0 && pool.getAutoscalingAlgorithm()
+        == DataflowPipelineWorkerPoolOptions.AutoscalingAlgorithmType.NONE) {
+      workers = pool.getNumWorkers();
+    }
+    if (workers <= 0) {
+      throw new IllegalArgumentException("the Classroom call budget (" + budget + " calls a "
+          + "minute, --maxCallsPerMinute and --maxProjectCallsPerMinute) is for the whole job, "
+          + "but --maxNumWorkers is not set, so autoscaling could start any number of workers, "
+          + "each spending the whole budget: set --maxNumWorkers (each worker then gets an equal "
+          + "share, e.g. " + budget / 4 + " a minute with 4)");
+    }
+    int share = budget / workers;
+    if (share <= BatchedCalls.MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException("--maxNumWorkers=" + workers + " leaves each worker "
+          + share + " Classroom calls a minute of the job's " + budget + ", not more than one "
+          + "batch (" + BatchedCalls.MAX_BATCH_SIZE + "): lower --maxNumWorkers to at most "
+          + (budget - 1) / (BatchedCalls.MAX_BATCH_SIZE + 1) + ", or raise --maxCallsPerMinute");
+    }
     return share;
+  }
+
+  private static int nonNegative(String option, @Nullable Integer value) {
+    int v = value == null ? 0 : value;
+    if (v < 0) {
+      throw new IllegalArgumentException(option + " must be 0 (off) or positive, got " + v);
+    }
+    return v;
+  }
+
+  /**
+   * Whether a pane's changes may be answered from list calls where that costs fewer calls than
+   * gets ({@code --courseLevelFetch}).
+   */
+  public boolean courseLists() {
+    return courseLists;
   }
 
   /** The OAuth scopes asked for: what the grant must hold. */
@@ -151,9 +195,13 @@ public final class ClassroomClientConfig implements Serializable {
     return scopes;
   }
 
-  /** The JVM-wide throttle every client built from this config shares. */
+  /**
+   * The JVM-wide budget every client built from this config shares; snapshot, reconcile and
+   * renewal calls take it as background work, behind fresh changes.
+   */
   public CallThrottle throttle() {
-    return CallThrottle.perMinute(callsPerMinute);
+    CallThrottle budget = CallThrottle.perMinute(callsPerMinute);
+    return background ? budget.background() : budget;
   }
 
   public String rootUrl() {

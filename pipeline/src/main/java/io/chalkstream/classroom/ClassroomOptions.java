@@ -52,25 +52,53 @@ public interface ClassroomOptions extends PipelineOptions {
   void setClassroomTimeoutSeconds(Integer value);
 
   @Description(
-      "Attempts per get call before the change is written with enrichment_status FAILED "
-          + "(429, 5xx, timeouts and connection errors are retried with exponential backoff).")
+      "Attempts per call, for transient faults (5xx, 408, timeouts and connection errors, "
+          + "retried with exponential backoff), before the change is written with "
+          + "enrichment_status FAILED. Quota refusals (429) do not count: they are retried until "
+          + "--enrichMaxRetrySeconds.")
   @Default.Integer(6)
   Integer getEnrichMaxAttempts();
 
   void setEnrichMaxAttempts(Integer value);
 
   @Description(
-      "Client-side throttle: the most Classroom calls (gets and registration creates) per minute "
-          + "for the whole job, kept below the API quota of 3,000 per minute per project; on "
-          + "Dataflow it is divided among --maxNumWorkers. 0 turns the throttle off (429s are "
-          + "still retried with backoff); embedded runs against the simulator default to 0.")
-  @Default.Integer(2400)
+      "The job's Classroom call budget per minute, for the one user every call is made as (the "
+          + "grant's user or the delegated user): gets, lists and registration creates of all "
+          + "workers together. The API allows 1,200 per minute per user on a 60 s moving "
+          + "average; the default 1,000 leaves headroom for other apps of the same user. On "
+          + "runners other than the DirectRunner it is split evenly among --maxNumWorkers. 0 "
+          + "turns the budget off (429s are still waited out); embedded runs against the "
+          + "simulator default to 0.")
+  @Default.Integer(1000)
   Integer getMaxCallsPerMinute();
 
   void setMaxCallsPerMinute(Integer value);
 
-  @Description("Longest time, in seconds, that retries of one pane's get calls may take.")
-  @Default.Integer(120)
+  @Description(
+      "The job's share of the Classroom quota per client project, in calls per minute (the API "
+          + "allows 3,000 per project on a 60 s moving average, for all users of the project "
+          + "together). The job keeps to the smaller of this and --maxCallsPerMinute.")
+  @Default.Integer(2500)
+  Integer getMaxProjectCallsPerMinute();
+
+  void setMaxProjectCallsPerMinute(Integer value);
+
+  @Description(
+      "Answer a pane's changes from list calls (courses.students.list, teachers.list, "
+          + "courseWork.list, studentSubmissions.list per course work) when listing the "
+          + "collection costs fewer calls than one get per distinct resource; the collection "
+          + "sizes are learned as lists come back. false makes one get per distinct resource.")
+  @Default.Boolean(true)
+  Boolean getCourseLevelFetch();
+
+  void setCourseLevelFetch(Boolean value);
+
+  @Description(
+      "Longest time, in seconds, that retries of one set of Classroom calls (a pane's gets or "
+          + "lists, a renewal pass's creates) may take. Calls refused for quota (429 "
+          + "RESOURCE_EXHAUSTED) are retried, slower, until then; a change is written FAILED for "
+          + "quota only after it.")
+  @Default.Integer(300)
   Integer getEnrichMaxRetrySeconds();
 
   void setEnrichMaxRetrySeconds(Integer value);

@@ -31,7 +31,30 @@ public final class RetryPolicy implements Serializable {
     return maxAttempts;
   }
 
-  /** The client library's exponential backoff with jitter (randomization 0.5). */
+  /** How long retries of one set of calls may take in all; quota refusals retry until then. */
+  public int maxElapsedMillis() {
+    return maxElapsedMillis;
+  }
+
+  int maxBackoffMillis() {
+    return maxBackoffMillis;
+  }
+
+  /**
+   * Waits between retries of quota refusals when no budget paces the calls: the API's window
+   * frees as calls age out of the last 60 s, so the waits grow to half of it.
+   */
+  static BackOff quotaBackOff() {
+    return new ExponentialBackOff.Builder()
+        .setInitialIntervalMillis(1_000)
+        .setMultiplier(2.0)
+        .setRandomizationFactor(0.5)
+        .setMaxIntervalMillis(30_000)
+        .setMaxElapsedTimeMillis(Integer.MAX_VALUE)
+        .build();
+  }
+
+  /** The client library's exponential backoff with jitter (randomization 0.5) for faults. */
   public BackOff newBackOff() {
     return new ExponentialBackOff.Builder()
         .setInitialIntervalMillis(initialBackoffMillis)

@@ -22,8 +22,9 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Enriches each pane of notifications with Classroom get calls. Notifications of the same resource
- * in a pane share one call (the get returns current state, so one answer serves them all), yet
+ * Enriches each pane of notifications with Classroom calls: a get per resource, or a list of the
+ * collection where that is cheaper ({@link ResourceFetcher}). Notifications of the same resource
+ * in a pane share one answer (the API returns current state, so one answer serves them all), yet
  * every notification still leaves as its own {@link EnrichedChange}. A change whose call failed is
  * kept with status FAILED, and the failure also leaves as an {@code ENRICH} dead letter.
  */
@@ -76,7 +77,8 @@ public final class EnrichChanges
     @Setup
     public void setup() throws Exception {
       client = clientConfig.newClient();
-      fetcher = new ResourceFetcher(client, retryPolicy, clientConfig.throttle());
+      fetcher = new ResourceFetcher(client, retryPolicy, clientConfig.throttle(),
+          clientConfig.courseLists());
     }
 
     @Teardown

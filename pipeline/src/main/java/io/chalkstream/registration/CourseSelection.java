@@ -22,7 +22,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and what a snapshot reads.
  */
 public final class CourseSelection implements Serializable {
-  private static final int PAGE_SIZE = 500;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final @Nullable List<String> ids; // null: ALL
@@ -70,7 +69,7 @@ public final class CourseSelection implements Serializable {
         BatchedCalls.CounterNames.LISTS, sleeper, Clock.systemUTC()));
     PagedLists.Listing courses = lists.listAll(Map.of("courses.list", new PagedLists.Paged(
         "courses", (c, pageToken) -> c.courses().list().setCourseStates(List.of("ACTIVE"))
-            .setPageSize(PAGE_SIZE).setPageToken(pageToken)))).get("courses.list");
+            .setPageSize(PagedLists.PAGE_SIZE).setPageToken(pageToken)))).get("courses.list");
     if (!courses.ok()) {
       BatchedCalls.Outcome failure = courses.failure();
       throw new IOException("courses.list failed: " + failure.error()

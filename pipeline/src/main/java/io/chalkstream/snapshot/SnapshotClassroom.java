@@ -121,7 +121,6 @@ public final class SnapshotClassroom extends PTransform<PBegin, SnapshotClassroo
   // Four lists a course: a batch of 12 courses is one HTTP batch of 48 first pages.
   private static final int COURSES_PER_BATCH = 12;
   private static final int SHARDS = 8;
-  private static final int PAGE_SIZE = 500;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final ClassroomClientConfig classroom;
@@ -311,17 +310,19 @@ public final class SnapshotClassroom extends PTransform<PBegin, SnapshotClassroo
     private static PagedLists.Paged paged(String course, NotificationCollection collection) {
       return switch (collection) {
         case STUDENTS -> new PagedLists.Paged("students", (c, token) ->
-            c.courses().students().list(course).setPageSize(PAGE_SIZE).setPageToken(token));
+            c.courses().students().list(course).setPageSize(PagedLists.PAGE_SIZE)
+                .setPageToken(token));
         case TEACHERS -> new PagedLists.Paged("teachers", (c, token) ->
-            c.courses().teachers().list(course).setPageSize(PAGE_SIZE).setPageToken(token));
+            c.courses().teachers().list(course).setPageSize(PagedLists.PAGE_SIZE)
+                .setPageToken(token));
         // Drafts too: a get shows them to the pipeline, so the history has them.
         case COURSE_WORK -> new PagedLists.Paged("courseWork", (c, token) ->
             c.courses().courseWork().list(course).setCourseWorkStates(List.of("PUBLISHED", "DRAFT"))
-                .setPageSize(PAGE_SIZE).setPageToken(token));
+                .setPageSize(PagedLists.PAGE_SIZE).setPageToken(token));
         // "-": the submissions of all the course's work in one list.
         case SUBMISSIONS -> new PagedLists.Paged("studentSubmissions", (c, token) ->
             c.courses().courseWork().studentSubmissions().list(course, "-")
-                .setPageSize(PAGE_SIZE).setPageToken(token));
+                .setPageSize(PagedLists.PAGE_SIZE).setPageToken(token));
       };
     }
 

@@ -96,6 +96,61 @@ public class CallThrottleTest {
   }
 
   @Test
+  public void aQuotaRefusalHalvesThePaceOncePerSlowdownPausesAndIsWonBackByAcceptedCalls()
+      throws Exception {
+    SimulatedTime time = new SimulatedTime();
+    CallThrottle throttle = CallThrottle.perMinute(1000, time);
+    CallThrottle.Ticket first = throttle.acquire(50);
+    CallThrottle.Ticket second = throttle.acquire(50);
+    throttle.refused(first);
+    assertEquals(0.5, throttle.paceShare(), 1e-9);
+    throttle.refused(second); // charged before the slowdown: the same congestion
+    assertEquals(0.5, throttle.paceShare(), 1e-9);
+    long refusedAt = time.now;
+    CallThrottle.Ticket third = throttle.acquire(50);
+    assertTrue("pauses for the window to free",
+        third.startNanos() >= refusedAt + CallThrottle.PAUSE_SECONDS * 1_000_000_000L);
+    CallThrottle.Ticket fourth = throttle.acquire(50);
+    long halfPaceGap = 50 * 2 * MINUTE / (1000 - BatchedCalls.MAX_BATCH_SIZE);
+    assertEquals(halfPaceGap, fourth.startNanos() - third.startNanos(), 1);
+    throttle.refused(third);
+    assertEquals(0.25, throttle.paceShare(), 1e-9);
+    throttle.accepted(500);
+    assertEquals(0.75, throttle.paceShare(), 1e-9);
+    throttle.accepted(1000);
+    assertEquals(1.0, throttle.paceShare(), 1e-9);
+  }
+
+  @Test
+  public void aSlowedPaceStillKeepsEvery60sSpanWithinTheLimit() throws Exception {
+    SimulatedTime time = new SimulatedTime();
+    CallThrottle throttle = CallThrottle.perMinute(1000, time);
+    List<Long> starts = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      CallThrottle.Ticket t = throttle.acquire(50);
+      for (int c = 0; c < 50; c++) {
+        starts.add(time.now);
+      }
+      if (i % 37 == 0) {
+        throttle.refused(t);
+      } else {
+        throttle.accepted(50);
+      }
+    }
+    assertTrue(maxInAnyMinute(starts) + " calls in a minute", maxInAnyMinute(starts) <= 1000);
+  }
+
+  @Test
+  public void backgroundCallsTakeTheWholePaceWhenNoFreshCallWaits() throws Exception {
+    SimulatedTime time = new SimulatedTime();
+    CallThrottle background = CallThrottle.perMinute(1000, time).background();
+    List<Long> starts = drain(background, time, fullBatches(100), 0);
+    double perMinute = (starts.size() - BatchedCalls.MAX_BATCH_SIZE)
+        / ((starts.get(starts.size() - 1) - starts.get(0)) / (double) MINUTE);
+    assertTrue(perMinute + " a minute", perMinute >= 0.95 * 1000 && perMinute <= 1000);
+  }
+
+  @Test
   public void offMeansNoWaitAndTooLowIsRefused() throws Exception {
     SimulatedTime time = new SimulatedTime();
     List<Long> starts = drain(CallThrottle.perMinute(0, time), time, fullBatches(100), 0);

@@ -14,6 +14,7 @@ import com.google.api.services.classroom.model.Registration;
 import com.google.api.services.classroom.model.StudentSubmission;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,11 +23,13 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Answers single Classroom API calls from a {@link School}: routes by method and path, counts
- * the call, applies injected faults, and renders the real API's JSON. Direct HTTP requests and
- * batch parts both come through {@link #dispatch}, so they behave the same.
+ * the call, checks it against the {@link Quotas}, applies injected faults, and renders the real
+ * API's JSON. Direct HTTP requests and batch parts both come through {@link #dispatch}, so they
+ * behave the same.
  */
 final class ApiDispatcher {
 
@@ -45,6 +48,7 @@ final class ApiDispatcher {
   private final List<Route> routes;
   private volatile int defaultPageSize = 30;
   private volatile int maxPageSize = 1000;
+  private volatile @Nullable QuotaWindow quota; // null: Quotas.OFF
 
   ApiDispatcher(School school, Counters counters, Faults faults) {
     this.school = school;
@@ -86,7 +90,21 @@ final class ApiDispatcher {
     maxPageSize = maxSize;
   }
 
+  /** From now on calls are held to {@code quotas} on {@code clock}, in windows starting empty. */
+  void quotas(Quotas quotas, Clock clock) {
+    quota = quotas.limits() ? new QuotaWindow(quotas, clock) : null;
+  }
+
+  /** One call made directly: its user is its own {@code Authorization} header. */
   ApiResponse dispatch(ApiRequest request) {
+    return dispatch(request, null);
+  }
+
+  /**
+   * One call; its user is its own {@code Authorization} header, else {@code outerAuthorization}
+   * (the batch request's, for a part without one), else {@code anonymous}.
+   */
+  ApiResponse dispatch(ApiRequest request, @Nullable String outerAuthorization) {
     String[] segments = request.path().split("/", -1);
     Route route = null;
     List<String> params = new ArrayList<>();
@@ -98,6 +116,14 @@ final class ApiDispatcher {
     }
     String kind = route == null ? "unknown" : route.kind();
     counters.recordCall(kind, request.path());
+    QuotaWindow window = quota;
+    if (window != null) {
+      QuotaWindow.Verdict verdict = window.admit(user(request, outerAuthorization));
+      if (verdict != QuotaWindow.Verdict.ADMITTED) {
+        counters.recordQuotaRefusal(kind);
+        return ApiResponse.quotaExceeded(verdict);
+      }
+    }
     Optional<Faults.Fault> fault = faults.forCall(request.path(), kind);
     if (fault.isPresent()) {
       return ApiResponse.error(fault.get());
@@ -115,6 +141,13 @@ final class ApiDispatcher {
       LOG.log(Level.WARNING, "test server failed on " + request.method() + " " + request.path(), e);
       return ApiResponse.error(500);
     }
+  }
+
+  // The quota's user: whoever the credentials say; a call without any is one shared "anonymous".
+  private static String user(ApiRequest request, @Nullable String outerAuthorization) {
+    String own = request.headers().get("Authorization");
+    String authorization = own != null && !own.isBlank() ? own : outerAuthorization;
+    return authorization == null || authorization.isBlank() ? "anonymous" : authorization.trim();
   }
 
   private static Route route(String method, String kind, String template, Handler handler) {

@@ -4,6 +4,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Map;
 record ApiResponse(int status, Map<String, String> headers, String body) {
 
   static final String JSON = "application/json; charset=UTF-8";
+
+  private static final String SERVICE = "classroom.googleapis.com";
+  /** The Cloud project number the simulator's quota errors name as the consumer. */
+  static final String PROJECT_NUMBER = "123456789012";
 
   /** Reason phrase, canonical status name and standard message of an error status. */
   private record Status(String reason, String name, String message) {}
@@ -54,11 +59,39 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
    * {@code Retry-After} header when {@code retryAfterSeconds} is not null.
    */
   static ApiResponse error(int status, String message, Integer retryAfterSeconds) {
+    return error(status, message, retryAfterSeconds, null);
+  }
+
+  /**
+   * The API's 429 for a call over {@code limit}: {@code RESOURCE_EXHAUSTED}, the "Quota exceeded
+   * for quota metric 'Queries' and limit '...'" message naming the simulator's project number, an
+   * {@code ErrorInfo} detail with reason {@code RATE_LIMIT_EXCEEDED}, and no {@code Retry-After}.
+   */
+  static ApiResponse quotaExceeded(QuotaWindow.Verdict limit) {
+    String message = "Quota exceeded for quota metric 'Queries' and limit '" + limit.limitName
+        + "' of service '" + SERVICE + "' for consumer 'project_number:" + PROJECT_NUMBER + "'.";
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("quota_metric", SERVICE + "/default");
+    metadata.put("quota_limit", limit.limitId);
+    metadata.put("service", SERVICE);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+    info.put("reason", "RATE_LIMIT_EXCEEDED");
+    info.put("domain", "googleapis.com");
+    info.put("metadata", metadata);
+    return error(429, message, null, List.of(info));
+  }
+
+  private static ApiResponse error(
+      int status, String message, Integer retryAfterSeconds, List<Map<String, Object>> details) {
     Status known = STATUSES.getOrDefault(status, UNKNOWN);
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", status);
     error.put("message", message == null ? known.message() : message);
     error.put("status", known.name());
+    if (details != null) {
+      error.put("details", details);
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", JSON);
     if (retryAfterSeconds != null) {

@@ -8,8 +8,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +29,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>It serves the get and list calls of courses, students, teachers, course work and student
  * submissions (lists page with {@code pageSize}/{@code pageToken}), {@code registrations.create}
  * and {@code registrations.delete}, and Google's HTTP batch endpoint {@code POST batch} (at most
- * {@value #MAX_BATCH_PARTS} calls). It counts what it receives ({@link #counters()}) and injects
- * errors and delays on demand ({@link #faults()}).
+ * {@value #MAX_BATCH_PARTS} calls). It counts what it receives ({@link #counters()}), enforces the
+ * API's per-user and per-project quotas when asked ({@link #quotas(Quotas)}; off by default), and
+ * injects errors and delays on demand ({@link #faults()}). With {@link #requireOAuth} it also
+ * plays Google's OAuth token endpoint.
+ *
+ * <p>Each call, direct or a batch part, goes through the same steps: it is counted, checked
+ * against the quotas (429 {@code RESOURCE_EXHAUSTED} if over), checked against the injected
+ * faults, then answered from the school.
  */
 public final class ClassroomSimulator implements AutoCloseable {
 
@@ -118,6 +126,48 @@ public final class ClassroomSimulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on calls are held to {@code quotas}, measured on the system clock; same as
+   * {@link #quotas(Quotas, Clock)} with {@link Clock#systemUTC()}.
+   */
+  public ClassroomSimulator quotas(Quotas quotas) {
+    return quotas(quotas, Clock.systemUTC());
+  }
+
+  /**
+   * From now on every call (direct or a batch part; the batch request itself is not a query) is
+   * held to {@code quotas} on {@code clock}, as the real API holds calls to its 1,200 queries per
+   * minute per user and 3,000 per project ({@link Quotas#CLASSROOM}): a call that would make more
+   * than {@code perUser} calls of its user, or more than {@code perProject} calls in all, within
+   * any {@code windowMillis} is answered 429 {@code RESOURCE_EXHAUSTED} with the API's "Quota
+   * exceeded for quota metric 'Queries' and limit 'Queries per minute per user'" (or "'Queries per
+   * minute'", for the project) error, an {@code ErrorInfo} detail with reason
+   * {@code RATE_LIMIT_EXCEEDED}, and no {@code Retry-After}. In a batch each refused part gets its
+   * own 429; the other parts are answered normally. The per-user limit is checked first.
+   *
+   * <p>The user of a call is its {@code Authorization} header (for a batch part, the part's own,
+   * else the batch request's); a call with none is the user {@code anonymous}. The project is the
+   * whole server. OAuth {@code POST token} and requests refused with 401 are not calls.
+   *
+   * <p>Only admitted calls count against the windows; refused ones do not. The API's
+   * documentation is silent on this; admitted-only is the usual reading of a quota (a refused
+   * query consumed nothing) and the forgiving one: a client that keeps calling while refused is
+   * admitted again as soon as the window frees, rather than locked out for as long as it retries.
+   * A refused call is still a call the server received: {@link Counters#calls()} counts it, and
+   * {@link Counters#quotaRefusals()} counts the refusals. Quotas are checked before injected
+   * faults, so a refused call spends no fault rule.
+   *
+   * <p>Changeable while serving; each change starts with empty windows (calls admitted before no
+   * longer count). {@link Quotas#OFF} turns the check off.
+   *
+   * @param clock the clock the window is measured on, e.g. a test's {@code MutableClock}; a clock
+   *     stepping back is taken as standing still
+   */
+  public ClassroomSimulator quotas(Quotas quotas, Clock clock) {
+    api.quotas(Objects.requireNonNull(quotas, "quotas"), Objects.requireNonNull(clock, "clock"));
+    return this;
+  }
+
   /** The token endpoint to put as {@code token_uri} in an authorized-user JSON. */
   public String tokenUri() {
     return rootUrl() + "token";
@@ -198,7 +248,9 @@ public final class ClassroomSimulator implements AutoCloseable {
       return ApiResponse.error(
           400, "A batch request cannot contain more than " + MAX_BATCH_PARTS + " requests.", null);
     }
-    List<ApiResponse> answers = parts.stream().map(part -> api.dispatch(part.request())).toList();
+    String authorization = headers.get("Authorization");
+    List<ApiResponse> answers =
+        parts.stream().map(part -> api.dispatch(part.request(), authorization)).toList();
     return HttpBatch.render(parts, answers, "batch_" + batchesAnswered.incrementAndGet());
   }
 

@@ -10,7 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a {@link ClassroomSimulator} has received; thread-safe. A <em>request</em> is one HTTP
  * exchange; a <em>call</em> is one API call, made directly or as a part of a batch request (each
  * counts against the real quota). Calls are counted whether they succeed or fail, injected faults
- * included; the parts of a batch refused as a whole are not calls.
+ * and quota refusals included; the parts of a batch refused as a whole are not calls, and neither
+ * is an OAuth {@code POST token} nor a request refused for its credentials (401).
+ *
+ * <p>A <em>quota refusal</em> is a call answered 429 {@code RESOURCE_EXHAUSTED} because it was
+ * over the simulator's {@link Quotas} ({@link ClassroomSimulator#quotas(Quotas)}); it is a call
+ * too, so {@link #calls()} minus {@link #quotaRefusals()} is what the quota admitted. A 429
+ * injected through {@link Faults} is not a quota refusal.
  *
  * <p>Method kinds are named like {@code students.get}, {@code courseWork.list},
  * {@code studentSubmissions.get}, {@code registrations.create}, {@code courses.list}, or
@@ -25,6 +31,8 @@ public final class Counters {
   private final AtomicInteger maxBatchParts = new AtomicInteger();
   private final Map<String, AtomicLong> callsByMethod = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> callsByPath = new ConcurrentHashMap<>();
+  private final AtomicLong quotaRefusals = new AtomicLong();
+  private final Map<String, AtomicLong> quotaRefusalsByMethod = new ConcurrentHashMap<>();
   // When each call arrived (System.currentTimeMillis), in arrival order: quota spans are
   // measured from these, as the API would count them.
   private long[] callTimes = new long[1024];
@@ -65,6 +73,16 @@ public final class Counters {
     return snapshot(callsByPath);
   }
 
+  /** Calls answered 429 {@code RESOURCE_EXHAUSTED} for being over the {@link Quotas}. */
+  public long quotaRefusals() {
+    return quotaRefusals.get();
+  }
+
+  /** Quota refusals of one method kind, e.g. {@code students.get}; like {@link #calls(String)}. */
+  public long quotaRefusals(String method) {
+    return get(quotaRefusalsByMethod, method);
+  }
+
   /** The largest number of parts seen in one batch request. */
   public int maxBatchParts() {
     return maxBatchParts.get();
@@ -91,7 +109,10 @@ public final class Counters {
     return most;
   }
 
-  /** Zeroes every counter. Meant for between test phases, not during traffic. */
+  /**
+   * Zeroes every counter. Meant for between test phases, not during traffic. The quota windows are
+   * the server's, not counters: calls admitted before still count against them.
+   */
   public void reset() {
     synchronized (this) {
       callTimeCount = 0;
@@ -102,6 +123,8 @@ public final class Counters {
     maxBatchParts.set(0);
     callsByMethod.clear();
     callsByPath.clear();
+    quotaRefusals.set(0);
+    quotaRefusalsByMethod.clear();
   }
 
   void recordRequest() {
@@ -130,6 +153,11 @@ public final class Counters {
     calls.incrementAndGet();
     callsByMethod.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
     callsByPath.computeIfAbsent(path, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  void recordQuotaRefusal(String method) {
+    quotaRefusals.incrementAndGet();
+    quotaRefusalsByMethod.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
   }
 
   private static long get(Map<String, AtomicLong> map, String key) {
