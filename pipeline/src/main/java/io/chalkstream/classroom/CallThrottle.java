@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Priorities: {@link #background()} is the same budget for work that can wait (registration
  * creates, course discovery, snapshot and reconcile lists). While fresh-change calls are queued,
  * background calls get only a reserved {@value #BACKGROUND_PERCENT} % of the pace, so they never
- * starve and never hold the gets back by more than one background batch at a time; when no fresh
- * call waits they take the whole pace.
+ * starve; when no fresh call waits they take free slots, one batch at a time and never ahead, so
+ * background work holds a fresh call back by at most two background batches (one begun in a free
+ * slot, one of the reserved share: 6.3 s at the default budget).
  */
 public final class CallThrottle {
   static final int PAUSE_SECONDS = 5;
@@ -191,11 +192,13 @@ public final class CallThrottle {
       return new Ticket(start, ++sequence);
     }
 
-    // Background calls take the pace when no fresh call is queued, else only their credit.
+    // Background calls take a free slot when no fresh call is queued (never one ahead, so a
+    // fresh call that comes meanwhile waits for one background batch at most), else only their
+    // credit.
     Ticket tryBackground(int calls, long now) {
       accrue(now);
       if (freshUntilNanos <= now) {
-        return charge(calls, now, false);
+        return nextFreeNanos <= now ? charge(calls, now, false) : null;
       }
       if (backgroundCredit >= calls) {
         backgroundCredit -= calls;
@@ -205,6 +208,9 @@ public final class CallThrottle {
     }
 
     long backgroundWait(int calls, long now) {
+      if (freshUntilNanos <= now) {
+        return Math.max(1, nextFreeNanos - now);
+      }
       long untilCredit = (long) ((calls - backgroundCredit) * currentInterval() * 100.0
           / BACKGROUND_PERCENT);
       return Math.max(1, Math.min(freshUntilNanos - now, untilCredit));

@@ -43,7 +43,7 @@ final class RenewCommand {
       throw new IllegalArgumentException("renew runs on this machine (--runner is not for it); "
           + "on Dataflow, --renewRegistrations=true renews inside the streaming job");
     }
-    RenewRegistrations renewal = RenewRegistrations.from(options);
+    RenewRegistrations renewal = RenewRegistrations.from(options).renewingEveryFeed();
     Warehouse history = Warehouse.of(options, null);
     options.as(StreamingOptions.class).setStreaming(false);
     if (options.getBigQueryDataset() == null

@@ -73,7 +73,7 @@ public final class FilterByRegistration
     return new FilterByRegistration(earlierRuns, null);
   }
 
-  /** Also accepts the ids the job's renewal passes register ({@link RenewRegistrations#PASSES}). */
+  /** Also accepts the ids the job's renewal passes register ({@link RenewRegistrations.Result#passes()}). */
   public FilterByRegistration andRenewals(PCollection<Set<String>> passes) {
     return new FilterByRegistration(earlierRuns, passes);
   }

@@ -38,6 +38,16 @@ public interface RegistrationOptions extends ClassroomOptions {
   void setRenewEverySeconds(Integer value);
 
   @Description(
+      "stream: renew a feed once its registration expires within this many hours (plus up to as "
+          + "much again, different for each feed, so renewals spread over the days); must exceed "
+          + "--renewEverySeconds by an hour. Feeds the job has not registered yet are renewed on "
+          + "the first pass. ./chalkstream renew renews every feed.")
+  @Default.Integer(48)
+  Integer getRenewBeforeExpiryHours();
+
+  void setRenewBeforeExpiryHours(Integer value);
+
+  @Description(
       "stream: renew registrations in the streaming job itself (a side branch that runs a pass "
           + "at start and every --renewEverySeconds), writing the registrations table. On by "
           + "default on embedded runs.")

@@ -77,13 +77,15 @@ public final class RenewRegistrations
   private final String topic;
   private final DesiredFeeds desired;
   private final RetryPolicy policy;
+  private final RenewalSchedule schedule;
 
   public RenewRegistrations(ClassroomClientConfig client, String topic, DesiredFeeds desired,
-      RetryPolicy policy) {
+      RetryPolicy policy, RenewalSchedule schedule) {
     this.client = client;
     this.topic = topic;
     this.desired = desired;
     this.policy = policy;
+    this.schedule = schedule;
   }
 
   /** From the options; refuses a missing or malformed topic and feeds that make no sense. */
@@ -95,7 +97,12 @@ public final class RenewRegistrations
           + "publishes to");
     }
     return new RenewRegistrations(ClassroomClientConfig.forRegistrations(options), topic,
-        DesiredFeeds.from(options), RetryPolicy.from(options));
+        DesiredFeeds.from(options), RetryPolicy.from(options), RenewalSchedule.from(options));
+  }
+
+  /** Every feed on every pass, as {@code ./chalkstream renew} does. */
+  public RenewRegistrations renewingEveryFeed() {
+    return new RenewRegistrations(client, topic, desired, policy, RenewalSchedule.everyPass());
   }
 
   @Override
@@ -103,7 +110,7 @@ public final class RenewRegistrations
     TupleTag<Row> rows = new TupleTag<>();
     TupleTag<Set<String>> passes = new TupleTag<>();
     PCollectionTuple out = ticks.apply("RenewalPass",
-        ParDo.of(new PassFn(client, topic, desired, policy, rows, passes))
+        ParDo.of(new PassFn(client, topic, desired, policy, schedule, rows, passes))
             .withOutputTags(rows, TupleTagList.of(passes)));
     out.get(rows).setRowSchema(Table.REGISTRATIONS.beamSchema());
     out.get(passes).setCoder(SetCoder.of(StringUtf8Coder.of()));
@@ -129,12 +136,15 @@ public final class RenewRegistrations
     private final String topic;
     private final DesiredFeeds desired;
     private final RetryPolicy policy;
+    private final RenewalSchedule schedule;
     private final TupleTag<Row> rows;
     private final TupleTag<Set<String>> passes;
     private transient Classroom client;
 
     PassFn(ClassroomClientConfig clientConfig, String topic, DesiredFeeds desired,
-        RetryPolicy policy, TupleTag<Row> rows, TupleTag<Set<String>> passes) {
+        RetryPolicy policy, RenewalSchedule schedule, TupleTag<Row> rows,
+        TupleTag<Set<String>> passes) {
+      this.schedule = schedule;
       this.clientConfig = clientConfig;
       this.topic = topic;
       this.desired = desired;
@@ -157,7 +167,7 @@ public final class RenewRegistrations
     @ProcessElement
     public void process(MultiOutputReceiver out) throws InterruptedException {
       RenewalPass pass = new RenewalPass(topic, desired, policy, clientConfig.throttle(),
-          Sleeper.DEFAULT, Clock.systemUTC());
+          Sleeper.DEFAULT, Clock.systemUTC(), schedule);
       Set<String> registered = new TreeSet<>();
       for (RenewalPass.Attempt a : pass.run(client)) {
         out.get(rows).output(toRow(a));

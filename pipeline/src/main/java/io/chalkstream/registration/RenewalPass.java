@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One renewal pass: resolves the desired feeds and sends an identical
- * {@code registrations.create} for each (which creates it, or extends the one that exists),
+ * {@code registrations.create} for each that is due ({@link RenewalSchedule}; which creates it, or
+ * extends the one that exists),
  * batched, throttled and retried like every Classroom call. Every attempt becomes an
  * {@link Attempt}, a row of the {@code registrations} table; failures say what to do.
  */
@@ -55,11 +56,20 @@ public final class RenewalPass {
   private final CallThrottle throttle;
   private final Sleeper sleeper;
   private final Clock clock;
+  private final RenewalSchedule schedule;
   private final Counter ok = Metrics.counter("chalkstream", "registrations_ok");
   private final Counter failed = Metrics.counter("chalkstream", "registrations_failed");
+  private final Counter notDue = Metrics.counter("chalkstream", "registrations_not_due");
 
   public RenewalPass(String topic, DesiredFeeds desired, RetryPolicy policy, CallThrottle throttle,
       Sleeper sleeper, Clock clock) {
+    this(topic, desired, policy, throttle, sleeper, clock, RenewalSchedule.everyPass());
+  }
+
+  /** A pass that renews only the feeds {@code schedule} says are due. */
+  public RenewalPass(String topic, DesiredFeeds desired, RetryPolicy policy, CallThrottle throttle,
+      Sleeper sleeper, Clock clock, RenewalSchedule schedule) {
+    this.schedule = schedule;
     this.topic = topic;
     this.desired = desired;
     this.policy = policy;
@@ -82,16 +92,26 @@ public final class RenewalPass {
           "FAILED", error)));
       feeds = desired.withoutDiscovery();
     }
+    schedule.retainOnly(feeds);
     Map<Feed, BatchedCalls.Call> creates = new LinkedHashMap<>();
     for (Feed feed : feeds) {
+      if (!schedule.due(feed, started)) {
+        notDue.inc();
+        continue;
+      }
       creates.put(feed, c -> c.registrations().create(new Registration()
           .setFeed(feed.toModel())
           .setCloudPubsubTopic(new CloudPubsubTopic().setTopicName(topic))));
     }
     BatchedCalls calls = new BatchedCalls(client, policy, throttle,
         BatchedCalls.CounterNames.REGISTRATIONS, sleeper, clock);
-    calls.execute(creates).forEach((feed, outcome) ->
-        attempts.add(record(attempt(feed, outcome))));
+    calls.execute(creates).forEach((feed, outcome) -> {
+      Attempt a = record(attempt(feed, outcome));
+      if (a.ok()) {
+        schedule.registered(feed, a.expiryTime());
+      }
+      attempts.add(a);
+    });
     return attempts;
   }
 

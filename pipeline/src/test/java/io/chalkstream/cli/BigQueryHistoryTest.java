@@ -102,6 +102,7 @@ public class BigQueryHistoryTest {
   /** The live stream into BigQuery while every student's get fails; teachers' succeed. */
   private int streamWhileStudentsFail() {
     server.faults().onMethod("students.get", Fault.of(503));
+    server.faults().onMethod("students.list", Fault.of(503)); // and when lists answer
     List<TimestampedValue<PubsubMessage>> messages = new ArrayList<>();
     long t = 1_700_000_000_000L;
     int students = 0;

@@ -252,6 +252,8 @@ public class PubsubEmulatorTest {
     options.setCredentialFactoryClass(NoopCredentialFactory.class);
     options.as(DirectOptions.class).setBlockOnRun(false);
     options.setClassroomRootUrl(server.rootUrl());
+    // The call counts checked below are the get path's (CourseLevelFetchTest covers lists).
+    options.setCourseLevelFetch(false);
     options.setBigQueryDataset(BQ_PROJECT + ":" + dataset);
     // Streaming exactly-once Storage Write API, the production default: it works against the fake
     // here, so no need for STORAGE_API_AT_LEAST_ONCE. Committing every second keeps the test short.

@@ -60,9 +60,11 @@ public class EnrichChangesTest {
     server.close();
   }
 
+  // The get path: faults here are injected on single resources (CourseLevelFetchTest covers lists).
   private ClassroomClientConfig config() {
     ClassroomOptions options = PipelineOptionsFactory.as(ClassroomOptions.class);
     options.setClassroomRootUrl(server.rootUrl());
+    options.setCourseLevelFetch(false);
     return ClassroomClientConfig.forGets(options);
   }
 
