@@ -113,11 +113,19 @@ public final class BatchedCalls {
     BackOff quotaBackOff = RetryPolicy.quotaBackOff();
     long startedAt = now();
     int round = 0;
+    Map<K, Failure> previous = Map.of();
     while (!pending.isEmpty()) {
       round++;
       Round<K> failures = new Round<>();
       for (int from = 0; from < pending.size(); from += MAX_BATCH_SIZE) {
         List<K> chunk = pending.subList(from, Math.min(pending.size(), from + MAX_BATCH_SIZE));
+        if (round > 1 && now() - startedAt >= policy.maxElapsedMillis()) {
+          // A slowed round can outlast the limit: the retries not yet sent end here.
+          for (K key : chunk) {
+            failures.retry.put(key, previous.get(key));
+          }
+          continue;
+        }
         CallThrottle.Ticket ticket = throttle.acquire(chunk.size());
         int refusedBefore = failures.quotaRefusals;
         int answeredBefore = outcomes.size();
@@ -128,6 +136,7 @@ public final class BatchedCalls {
         }
       }
       quotaRefusals.inc(failures.quotaRefusals);
+      previous = failures.retry;
       pending = new ArrayList<>();
       boolean timeLeft = now() - startedAt < policy.maxElapsedMillis();
       for (Map.Entry<K, Failure> f : failures.retry.entrySet()) {

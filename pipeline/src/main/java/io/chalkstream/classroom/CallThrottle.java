@@ -33,10 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallThrottle {
   static final int PAUSE_SECONDS = 5;
+  private static final long MINUTE_NANOS = 60_000_000_000L;
   static final int BACKGROUND_PERCENT = 10;
-  private static final double SLOWEST = 1.0 / 32;
+  private static final double SLOWEST = 1.0 / 8;
   private static final Map<Integer, Budget> SHARED = new ConcurrentHashMap<>();
-  private static final CallThrottle OFF = new CallThrottle(new Budget(0, Time.SYSTEM), false);
+  private static final CallThrottle OFF =
+      new CallThrottle(new Budget(0, MINUTE_NANOS, Time.SYSTEM), false);
 
   /** The monotonic clock and the sleep the throttle waits with; tests give a simulated one. */
   public interface Time {
@@ -74,13 +76,21 @@ public final class CallThrottle {
       return OFF;
     }
     return new CallThrottle(SHARED.computeIfAbsent(checked(callsPerMinute),
-        rate -> new Budget(rate, Time.SYSTEM)), false);
+        rate -> new Budget(rate, MINUTE_NANOS, Time.SYSTEM)), false);
   }
 
   /** A budget of its own (not shared) on {@code time}: for tests and simulations. */
   public static CallThrottle perMinute(int callsPerMinute, Time time) {
-    return new CallThrottle(new Budget(callsPerMinute <= 0 ? 0 : checked(callsPerMinute), time),
-        false);
+    return new CallThrottle(new Budget(callsPerMinute <= 0 ? 0 : checked(callsPerMinute),
+        MINUTE_NANOS, time), false);
+  }
+
+  /**
+   * A budget of {@code calls} per {@code windowNanos} instead of per minute, with the pause
+   * scaled alike: for tests against a simulator whose quota window is seconds, not a minute.
+   */
+  static CallThrottle perWindow(int calls, long windowNanos, Time time) {
+    return new CallThrottle(new Budget(checked(calls), windowNanos, time), false);
   }
 
   static int checked(int callsPerMinute) {
@@ -144,7 +154,7 @@ public final class CallThrottle {
       long now = budget.time.nanoTime();
       budget.share = Math.max(SLOWEST, budget.share / 2);
       budget.sequenceAtSlowdown = budget.sequence;
-      budget.nextFreeNanos = Math.max(budget.nextFreeNanos, now + PAUSE_SECONDS * 1_000_000_000L);
+      budget.nextFreeNanos = Math.max(budget.nextFreeNanos, now + budget.pauseNanos);
     }
   }
 
@@ -162,6 +172,7 @@ public final class CallThrottle {
   private static final class Budget {
     final int callsPerMinute;
     final long intervalNanos;
+    final long pauseNanos;
     final Time time;
     double share = 1.0;
     long nextFreeNanos;
@@ -171,10 +182,12 @@ public final class CallThrottle {
     long sequence;
     long sequenceAtSlowdown;
 
-    Budget(int callsPerMinute, Time time) {
+    // callsPerMinute calls per window (a minute, but for tests).
+    Budget(int callsPerMinute, long windowNanos, Time time) {
       this.callsPerMinute = callsPerMinute;
       int pace = callsPerMinute - BatchedCalls.MAX_BATCH_SIZE;
-      this.intervalNanos = callsPerMinute <= 0 ? 0 : 60_000_000_000L / Math.max(1, pace);
+      this.intervalNanos = callsPerMinute <= 0 ? 0 : windowNanos / Math.max(1, pace);
+      this.pauseNanos = windowNanos / 60 * PAUSE_SECONDS;
       this.time = time;
       this.creditAtNanos = time.nanoTime();
     }

@@ -152,7 +152,7 @@ public class FaultMatrixTest {
 
   @Test
   public void throttlingWithRetryAfter() throws Exception {
-    runUnder("429-retry-after", f -> f.rate(Fault.of(429).retryAfter(1), 0.02));
+    runUnder("429-retry-after", f -> f.rate(Fault.of(429).retryAfter(1), 0.1));
   }
 
   @Test
