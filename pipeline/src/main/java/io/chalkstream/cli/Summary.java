@@ -45,6 +45,10 @@ final class Summary {
     out.println("  get calls:     " + calls + " in " + c.getOrDefault("batch_requests", 0L)
         + " batch requests; " + saved + " saved by coalescing, "
         + c.getOrDefault("get_retries", 0L) + " retried");
+    out.println("  list calls:    " + c.getOrDefault("course_list_calls", 0L)
+        + " answering panes (--courseLevelFetch), "
+        + c.getOrDefault("get_calls_saved_by_lists", 0L) + " gets saved; "
+        + c.getOrDefault("quota_refusals", 0L) + " refused for quota (429)");
     if (options.getBigQueryDataset() != null) {
       out.println("Rows are in BigQuery dataset " + options.getBigQueryDataset() + ".");
       return;
