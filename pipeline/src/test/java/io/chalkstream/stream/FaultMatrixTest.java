@@ -98,6 +98,8 @@ public class FaultMatrixTest {
       ClassroomOptions options = PipelineOptionsFactory.as(ClassroomOptions.class);
       options.setClassroomRootUrl(server.rootUrl());
       options.setClassroomTimeoutSeconds(1);
+      // Unpaced: quota backoff is waited out here; QuotaAdaptationTest covers the paced budget.
+      options.setMaxCallsPerMinute(0);
       // Both fetch paths meet every fault: one get per resource, then course lists.
       options.setCourseLevelFetch(seed == 2);
       Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
