@@ -3,7 +3,7 @@ package io.chalkstream.bench;
 import io.chalkstream.simulator.ActivityGenerator;
 import io.chalkstream.simulator.ClassroomSimulator;
 import io.chalkstream.simulator.NotificationChannel;
-import io.chalkstream.simulator.School;
+import io.chalkstream.simulator.Quotas;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -22,14 +22,14 @@ public final class BacklogMain {
     BenchOptions options = PipelineOptionsFactory.fromArgs(args).as(BenchOptions.class);
     options.as(DirectOptions.class).setEnforceImmutability(false);
     options.as(DirectOptions.class).setEnforceEncodability(false);
-    try (ClassroomSimulator server = ClassroomSimulator.start(School.synthetic(
-        BenchCommand.SEED, BenchCommand.COURSES, BenchCommand.STUDENTS_PER_COURSE, 3))) {
+    try (ClassroomSimulator server =
+        ClassroomSimulator.start(Scenario.BACKLOG.school(BenchCommand.SEED))) {
       NotificationChannel recorder = NotificationChannel.open("bench-recorder");
       Workload workload = Scenario.BACKLOG.workload(
           new ActivityGenerator(server, recorder, BenchCommand.SEED), recorder, server.school(),
           false);
       recorder.close();
-      BenchRun.Result r = new BenchRun(options, server, false, 0)
+      BenchRun.Result r = new BenchRun(options, server, Enricher.LISTS, 0, Quotas.OFF)
           .run(workload, options.getBacklogMessages(), options.getRunMaxSeconds() * 1000L);
       System.out.printf("%s rows=%d of %d seconds=%.1f perSecond=%.0f peakHeapMiB=%d "
               + "maxHeapMiB=%d calls=%d coalescingMinimum=%d cut=%s%n", RESULT, r.rows(),

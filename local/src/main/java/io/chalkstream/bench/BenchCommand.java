@@ -1,8 +1,10 @@
 package io.chalkstream.bench;
 
+import io.chalkstream.classroom.ClassroomOptions;
 import io.chalkstream.simulator.ActivityGenerator;
 import io.chalkstream.simulator.ClassroomSimulator;
 import io.chalkstream.simulator.NotificationChannel;
+import io.chalkstream.simulator.Quotas;
 import io.chalkstream.simulator.School;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -12,28 +14,34 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * {@code ./chalkstream bench}: runs each scenario through the production pipeline and, side by
- * side in the same run, through the {@link NaiveEnricher}, against the Classroom test server, and
- * prints the figures of issue 6 as medians and as ratios to the naive enricher. Exit status 1
- * when a bound that must always hold is broken (get calls over 1.05 x the coalescing minimum, a
- * 60 s span over the throttle, a run that did not finish, the backlog not fitting its heap).
+ * {@code ./chalkstream bench}: runs each scenario through its enrichers side by side in the same
+ * run (the production pipeline on its defaults, with course lists; where the scenario compares
+ * them, one get per resource; and the {@link NaiveEnricher}), against the Classroom test server
+ * with the API's quotas on where the scenario has the budget on, and prints medians and ratios.
+ * Exit status 1 when a bound that must always hold is broken: calls over 1.05 x the coalescing
+ * minimum (lists: over it), a 60 s span over the budget, a quota 429 or a FAILED row under the
+ * budget, start of term over 1.3 x the course-list floor or not 3 x fewer calls than gets, a run
+ * that did not finish, the backlog not fitting its heap.
  */
 public final class BenchCommand {
   static final long SEED = 20260901L;
-  static final int COURSES = 20;
-  static final int STUDENTS_PER_COURSE = 30;
 
   private BenchCommand() {}
 
-  /** One scenario's runs: pairs of (coalescing, naive) results. */
-  record Outcome(Scenario scenario, List<BenchRun.Result> coalescing, List<BenchRun.Result> naive,
-      int throttle) {}
+  /** One scenario's runs, by enricher, one per repetition; {@code throttle} 0 when off. */
+  record Outcome(Scenario scenario, Map<Enricher, List<BenchRun.Result>> runs, int throttle) {
+    List<BenchRun.Result> of(Enricher enricher) {
+      return runs.getOrDefault(enricher, List.of());
+    }
+  }
 
   public static int run(String[] args, PrintStream out) throws Exception {
     PipelineOptionsFactory.register(BenchOptions.class);
@@ -52,6 +60,7 @@ public final class BenchCommand {
     List<Scenario> scenarios = options.getScenarios().equals("all") ? List.of(Scenario.values())
         : Arrays.stream(options.getScenarios().split(",")).map(String::trim)
             .map(Scenario::byId).toList();
+    int budget = jobBudget(options.as(ClassroomOptions.class));
     Runtime rt = Runtime.getRuntime();
     out.printf("chalkstream bench %s: %d cores, %d MiB max heap, DirectRunner parallelism %d, "
             + "window %d s, %d repetition(s), sink %s%n", LocalDate.now(), rt.availableProcessors(),
@@ -64,7 +73,7 @@ public final class BenchCommand {
         backlog(options, out, failures);
         continue;
       }
-      outcomes.add(runScenario(scenario, options, out, failures));
+      outcomes.add(runScenario(scenario, options, budget, out, failures));
     }
     Report.print(out, outcomes, options);
     for (String failure : failures) {
@@ -91,16 +100,24 @@ public final class BenchCommand {
     }
   }
 
+  /** The job's budget as the product computes it on one JVM: the smaller of user and project. */
+  private static int jobBudget(ClassroomOptions classroom) {
+    int user = classroom.getMaxCallsPerMinute() == null ? 0 : classroom.getMaxCallsPerMinute();
+    int project = classroom.getMaxProjectCallsPerMinute() == null ? 0
+        : classroom.getMaxProjectCallsPerMinute();
+    return user == 0 ? 0 : project == 0 ? user : Math.min(user, project);
+  }
+
   static boolean given(String[] args, String option) {
     return Arrays.stream(args).anyMatch(a -> a.equals("--" + option)
         || a.startsWith("--" + option + "="));
   }
 
-  private static Outcome runScenario(Scenario scenario, BenchOptions options, PrintStream out,
-      List<String> failures) throws Exception {
-    int throttle = scenario.throttled ? options.getThrottleCallsPerMinute() : 0;
-    try (ClassroomSimulator server = ClassroomSimulator.start(
-        School.synthetic(SEED, COURSES, STUDENTS_PER_COURSE, 3))) {
+  private static Outcome runScenario(Scenario scenario, BenchOptions options, int budget,
+      PrintStream out, List<String> failures) throws Exception {
+    int throttle = scenario.quota ? budget : 0;
+    Quotas quotas = scenario.quota ? Quotas.CLASSROOM : Quotas.OFF;
+    try (ClassroomSimulator server = ClassroomSimulator.start(scenario.school(SEED))) {
       NotificationChannel recorder = NotificationChannel.open("bench-recorder");
       Workload workload;
       try {
@@ -110,33 +127,67 @@ public final class BenchCommand {
         recorder.close();
       }
       server.faults().latencyMillis(scenario.latencyMillis);
-      out.printf("%n== %s: %s (%d notifications, API latency %d ms, throttle %s)%n", scenario.id,
-          scenario.what, workload.size(), scenario.latencyMillis,
-          throttle == 0 ? "off" : throttle + "/min");
-      List<BenchRun.Result> coalescing = new ArrayList<>();
-      List<BenchRun.Result> naive = new ArrayList<>();
+      out.printf("%n== %s: %s (%d notifications, API latency %d ms, budget %s, quotas %s)%n",
+          scenario.id, scenario.what, workload.size(), scenario.latencyMillis,
+          throttle == 0 ? "off" : throttle + "/min",
+          scenario.quota ? quotas.perUser() + "/min per user, " + quotas.perProject()
+              + "/min per project" : "off");
+      Map<Enricher, List<BenchRun.Result>> runs = new EnumMap<>(Enricher.class);
       long max = options.getRunMaxSeconds() * 1000L;
       for (int rep = 1; rep <= options.getRepetitions(); rep++) {
-        BenchRun.Result c = new BenchRun(options, server, false, throttle).run(workload, 0, max);
-        out.println("  run " + rep + " production: " + Report.line(c));
-        BenchRun.Result n = new BenchRun(options, server, true, throttle)
-            .run(workload, 0, Math.min(max, options.getNaiveMaxSeconds() * 1000L));
-        out.println("  run " + rep + " naive:      " + Report.line(n));
-        coalescing.add(c);
-        naive.add(n);
-        if (c.cut()) {
-          failures.add(scenario.id + ": the production run did not finish within "
-              + options.getRunMaxSeconds() + " s");
+        for (Enricher enricher : scenario.enrichers) {
+          BenchRun.Result r = new BenchRun(options, server, enricher, throttle, quotas)
+              .run(workload, 0, enricher == Enricher.NAIVE
+                  ? Math.min(max, options.getNaiveMaxSeconds() * 1000L) : max);
+          out.printf("  run %d %-16s %s%n", rep, enricher.label + ":", Report.line(r));
+          runs.computeIfAbsent(enricher, e -> new ArrayList<>()).add(r);
+          check(scenario, enricher, r, throttle, failures);
         }
-        if (c.calls() > 1.05 * c.coalescingMinimum()) {
-          failures.add(scenario.id + ": " + c.calls() + " get calls, over 1.05 x the coalescing "
-              + "minimum " + c.coalescingMinimum());
-        }
-        if (throttle > 0 && Math.max(c.maxCallsIn60s(), n.maxCallsIn60s()) > throttle) {
-          failures.add(scenario.id + ": a 60 s span held more than " + throttle + " calls");
+        List<BenchRun.Result> gets = runs.get(Enricher.GETS);
+        if (scenario == Scenario.START_OF_TERM && gets != null) {
+          BenchRun.Result g = gets.get(rep - 1);
+          BenchRun.Result l = runs.get(Enricher.LISTS).get(rep - 1);
+          if (l.calls() * 3 > g.calls()) {
+            failures.add(scenario.id + ": course lists made " + l.calls() + " calls, not 3 x "
+                + "fewer than the " + g.calls() + " of gets");
+          }
         }
       }
-      return new Outcome(scenario, coalescing, naive, throttle);
+      return new Outcome(scenario, runs, throttle);
+    }
+  }
+
+  /** The bounds one run must keep; each broken one is a line of {@code failures}. */
+  private static void check(Scenario scenario, Enricher enricher, BenchRun.Result r, int throttle,
+      List<String> failures) {
+    String run = scenario.id + " (" + enricher.label + ")";
+    if (throttle > 0 && r.maxCallsIn60s() > throttle) {
+      failures.add(run + ": " + r.maxCallsIn60s() + " calls in a 60 s span, over the budget of "
+          + throttle);
+    }
+    if (enricher == Enricher.NAIVE) {
+      return; // the baseline: cut short by design, no retries
+    }
+    if (r.cut()) {
+      failures.add(run + ": did not finish within the run time limit (--runMaxSeconds)");
+    }
+    if (r.calls() > 1.05 * r.coalescingMinimum()) {
+      failures.add(run + ": " + r.calls() + " calls, over 1.05 x the coalescing minimum "
+          + r.coalescingMinimum());
+    }
+    if (enricher == Enricher.LISTS && r.coalescingMinimum() >= 0
+        && r.calls() > r.coalescingMinimum()) {
+      failures.add(run + ": " + r.calls() + " calls, more than one get per distinct resource ("
+          + r.coalescingMinimum() + "): the rule listed where gets were cheaper");
+    }
+    if (scenario.quota && (r.quotaRefusals() > 0 || r.failedRows() > 0)) {
+      failures.add(run + ": " + r.quotaRefusals() + " quota 429s received, " + r.failedRows()
+          + " rows FAILED (both must be 0 under the default budget)");
+    }
+    if (scenario == Scenario.START_OF_TERM && enricher == Enricher.LISTS && r.floor() > 0
+        && r.calls() > 1.3 * r.floor()) {
+      failures.add(run + ": " + r.calls() + " calls, over 1.3 x the course-list floor "
+          + r.floor());
     }
   }
 

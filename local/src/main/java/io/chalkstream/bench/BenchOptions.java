@@ -21,7 +21,11 @@ public interface BenchOptions extends PipelineOptions {
   void setRepetitions(Integer value);
 
   @Description("Comma-separated scenarios to run, or all: trickle, roster-import, assignment, "
-      + "latency-50ms, latency-200ms, no-latency, throttle-drain, backlog.")
+      + "start-of-term, latency-50ms, latency-200ms, no-latency, throttle-drain, backlog. "
+      + "Scenarios with a budget run at the product's --maxCallsPerMinute and "
+      + "--maxProjectCallsPerMinute (defaults 1000 and 2500; give them to bench another budget) "
+      + "against a test server holding calls to the API's quotas (1,200/min per user, 3,000/min "
+      + "per project).")
   @Default.String("all")
   String getScenarios();
 
@@ -33,13 +37,6 @@ public interface BenchOptions extends PipelineOptions {
   Integer getWindowSeconds();
 
   void setWindowSeconds(Integer value);
-
-  @Description("The Classroom call budget of the throttled scenarios, per minute (the quota is "
-      + "3,000).")
-  @Default.Integer(3000)
-  Integer getThrottleCallsPerMinute();
-
-  void setThrottleCallsPerMinute(Integer value);
 
   @Description("Longest a naive-enricher run may take, in seconds; a run cut short reports its "
       + "rate so far (it is latency-bound and steady, so the rate is its throughput).")

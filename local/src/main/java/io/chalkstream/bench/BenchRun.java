@@ -2,6 +2,7 @@ package io.chalkstream.bench;
 
 import io.chalkstream.classroom.ClassroomClientConfig;
 import io.chalkstream.classroom.ClassroomOptions;
+import io.chalkstream.classroom.PagedLists;
 import io.chalkstream.classroom.RetryPolicy;
 import io.chalkstream.history.DuckDbSink;
 import io.chalkstream.history.HistoryRows;
@@ -9,6 +10,7 @@ import io.chalkstream.simulator.ClassroomSimulator;
 import io.chalkstream.simulator.Counters;
 import io.chalkstream.simulator.EmbeddedNotificationSource;
 import io.chalkstream.simulator.NotificationChannel;
+import io.chalkstream.simulator.Quotas;
 import io.chalkstream.stream.ProcessNotifications;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -38,18 +40,25 @@ import org.joda.time.Duration;
 
 /**
  * One run: a streaming pipeline on the DirectRunner reading a replay of a workload from the
- * embedded source, through the production transforms ({@link ProcessNotifications}) or the
- * {@link NaiveEnricher}, into a sink, against the Classroom test server. It ends when every
- * message read has its row (or at its time limit) and measures what {@link Result} holds.
+ * embedded source, through the production transforms ({@link ProcessNotifications}, with or
+ * without course lists) or the {@link NaiveEnricher}, into a sink, against the Classroom test
+ * server. It ends when every message read has its row (or at its time limit) and measures what
+ * {@link Result} holds.
  */
 final class BenchRun {
   private static final String[] CHANGE_TABLES =
       {"roster_changes", "coursework_changes", "submission_changes"};
 
-  /** What a run measured. Calls and requests are counted by the test server. */
+  /**
+   * What a run measured. Calls, requests and quota refusals (429 {@code RESOURCE_EXHAUSTED}) are
+   * counted by the test server; the coalescing minimum (distinct resources per pane) and the
+   * course-list floors (pages of 1,000 and of 30, {@link PaneResources}) are -1 where the run has
+   * no panes or no in-memory sink.
+   */
   record Result(long notifications, long rows, double seconds, boolean cut, long calls,
-      long requests, long coalescingMinimum, long maxCallsIn60s, double drainShare,
-      long peakHeapBytes, long p50Millis, long p99Millis) {
+      long requests, long quotaRefusals, long failedRows, long coalescingMinimum, long floor,
+      long floorOf30, long maxCallsIn60s, double drainShare, long peakHeapBytes, long p50Millis,
+      long p99Millis) {
     double perSecond() {
       return rows / Math.max(seconds, 1e-3);
     }
@@ -68,15 +77,21 @@ final class BenchRun {
 
   private final BenchOptions options;
   private final ClassroomSimulator server;
-  private final boolean naive;
+  private final Enricher enricher;
   private final int throttlePerMinute;
+  private final Quotas quotas;
 
-  BenchRun(BenchOptions options, ClassroomSimulator server, boolean naive,
-      int throttlePerMinute) {
+  /**
+   * {@code throttlePerMinute} is the job's call budget, 0 for none; the test server holds the
+   * run's calls to {@code quotas}.
+   */
+  BenchRun(BenchOptions options, ClassroomSimulator server, Enricher enricher,
+      int throttlePerMinute, Quotas quotas) {
     this.options = options;
     this.server = server;
-    this.naive = naive;
+    this.enricher = enricher;
     this.throttlePerMinute = throttlePerMinute;
+    this.quotas = quotas;
   }
 
   /**
@@ -91,6 +106,7 @@ final class BenchRun {
     HeapSampler heap = new HeapSampler();
     try {
       server.counters().reset();
+      server.quotas(quotas); // empty windows: each run starts as after a quiet minute
       long total = backlog > 0 ? prePublish(channel, workload, backlog) : workload.size();
       Pipeline pipeline = pipeline(channel, runId, duckDir);
       System.gc();
@@ -131,17 +147,24 @@ final class BenchRun {
       channel.finish();
       result.cancel();
       long calls = server.counters().calls();
+      boolean naive = enricher == Enricher.NAIVE;
       long minimum = naive ? -1 : c.getOrDefault("rows_ok", 0L)
           + c.getOrDefault("rows_not_found", 0L) + c.getOrDefault("rows_permission_denied", 0L)
           + c.getOrDefault("rows_failed", 0L) - c.getOrDefault("get_calls_saved_by_coalescing", 0L);
+      PaneResources panes = PaneResources.named(runId);
+      long floor = naive ? -1 : panes.floor(server.school(), PagedLists.PAGE_SIZE);
+      long floorOf30 = naive ? -1 : panes.floor(server.school(), 30);
       long[] latency = duckDir == null ? quantiles(LatencyHistogram.named(runId))
           : quantiles(duckDir.resolve("bench.duckdb"));
       return new Result(total, accounted, (end - t0) / 1000.0, cut, calls,
-          server.counters().requests(), minimum, server.counters().maxCallsInAnySpan(60_000),
-          drainShare(server.counters()), heap.peak(), latency[0], latency[1]);
+          server.counters().requests(), server.counters().quotaRefusals(),
+          c.getOrDefault("rows_failed", 0L), minimum, floor, floorOf30,
+          server.counters().maxCallsInAnySpan(60_000), drainShare(server.counters()), heap.peak(),
+          latency[0], latency[1]);
     } finally {
       heap.stop();
       LatencyHistogram.forget(runId);
+      PaneResources.forget(runId);
       channel.close();
       if (duckDir != null) {
         try (var files = Files.walk(duckDir)) {
@@ -155,6 +178,7 @@ final class BenchRun {
     ClassroomOptions classroom = options.as(ClassroomOptions.class);
     classroom.setClassroomRootUrl(server.rootUrl());
     classroom.setMaxCallsPerMinute(throttlePerMinute);
+    classroom.setCourseLevelFetch(enricher == Enricher.LISTS);
     options.as(StreamingOptions.class).setStreaming(true);
     options.setRunner(DirectRunner.class);
     options.as(DirectOptions.class).setBlockOnRun(false);
@@ -164,7 +188,7 @@ final class BenchRun {
         pipeline.apply("ReadEmbeddedNotifications",
             Read.from(new EmbeddedNotificationSource(channel)));
     ClassroomClientConfig config = ClassroomClientConfig.forGets(classroom);
-    HistoryRows rows = naive
+    HistoryRows rows = enricher == Enricher.NAIVE
         ? messages.apply("NaiveEnricher", new NaiveEnricher(config))
         : messages.apply("ProcessNotifications", new ProcessNotifications(
             Duration.standardSeconds(options.getWindowSeconds()), Duration.standardHours(48),

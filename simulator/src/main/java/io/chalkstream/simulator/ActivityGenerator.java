@@ -221,15 +221,41 @@ public final class ActivityGenerator {
    * each graded and returned: the course work's notification, and three per student.
    */
   public int assignmentTurnedInAndGraded(String course) {
-    int n = createCourseWork(course);
+    int n = postAssignment(course);
     String id = lastCourseWorkId;
-    for (String state : List.of("TURNED_IN", "RETURNED")) {
-      for (StudentSubmission s : school.submissions(course, id)) {
-        school.putSubmission(state.equals("TURNED_IN") ? s.setState(state)
-            : s.setState(state).setAssignedGrade(Math.round(random.nextDouble() * 200) / 2.0));
-        n += publish("courses.courseWork.studentSubmissions", "MODIFIED",
-            Map.of("courseId", course, "courseWorkId", id, "id", s.getId()));
-      }
+    return n + turnIn(course, id) + gradeAndReturn(course, id);
+  }
+
+  /**
+   * An assignment posted to every student of {@code course}: the course work's notification and
+   * one per new submission. {@link #lastCourseWorkId()} names it.
+   */
+  public int postAssignment(String course) {
+    return createCourseWork(course);
+  }
+
+  /** The id of the course work posted last. */
+  public String lastCourseWorkId() {
+    return lastCourseWorkId;
+  }
+
+  /** Every submission of one course work turned in: a notification each. */
+  public int turnIn(String course, String courseWorkId) {
+    return setSubmissions(course, courseWorkId, "TURNED_IN");
+  }
+
+  /** Every submission of one course work graded and returned: a notification each. */
+  public int gradeAndReturn(String course, String courseWorkId) {
+    return setSubmissions(course, courseWorkId, "RETURNED");
+  }
+
+  private int setSubmissions(String course, String courseWorkId, String state) {
+    int n = 0;
+    for (StudentSubmission s : school.submissions(course, courseWorkId)) {
+      school.putSubmission(state.equals("TURNED_IN") ? s.setState(state)
+          : s.setState(state).setAssignedGrade(Math.round(random.nextDouble() * 200) / 2.0));
+      n += publish("courses.courseWork.studentSubmissions", "MODIFIED",
+          Map.of("courseId", course, "courseWorkId", courseWorkId, "id", s.getId()));
     }
     return n;
   }
